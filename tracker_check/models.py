@@ -1,0 +1,136 @@
+"""The value types every layer shares: places, findings and normalized events.
+
+Pure: no I/O, no third-party imports.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a user's file (1-based line and column)."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found: in a plan, in a captured event, or in a flow run.
+
+    Every layer produces these and every reporter only reads them.
+    `step` is the 0-based index of the flow step; `step_label` its human name.
+    `event_index` is the event's `index` (capture order within its flow / input file).
+    `pointer` is a JSON pointer into the event's parameters (RFC 6901), "" for the whole event.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    flow: str | None = None
+    step: int | None = None
+    step_label: str | None = None
+    event: str | None = None
+    event_index: int | None = None
+    pointer: str | None = None
+    expected: Any = None
+    actual: Any = None
+    hint: str | None = None
+    location: Location | None = None
+    url: str | None = None
+    screenshot: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "flow": self.flow,
+            "step": self.step,
+            "step_label": self.step_label,
+            "event": self.event,
+            "event_index": self.event_index,
+            "pointer": self.pointer,
+            "expected": self.expected,
+            "actual": self.actual,
+            "hint": self.hint,
+            "location": str(self.location) if self.location else None,
+            "url": self.url,
+            "screenshot": self.screenshot,
+        }
+
+
+class EventKind(str, enum.Enum):
+    """What a single data-layer record is, after normalization."""
+
+    EVENT = "event"  # GTM {event: x} push or gtag('event', x, {...})
+    DATA = "data"  # object push with no `event` key: merged into the model only
+    COMMAND = "command"  # gtag config/set/consent/js, GTM command arrays ['a.push', 1]
+    FUNCTION = "function"  # a function pushed to the data layer (recorded, not executed)
+    GTAG_ARRAY = "gtag-array"  # ['event', 'x', {...}] pushed as a plain array: gtag.js ignores it
+    INVALID = "invalid"  # anything else (plain arrays that are not commands, scalars)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One normalized capture, whatever data layer it came from.
+
+    `name` is the event name for EVENT records, the command name for COMMAND records
+    (e.g. "consent", "config", "set", "js", "abc.push"), else None.
+    `document` identifies the JS realm (page load / frame) that pushed it: the GTM data
+    model is per document. `time` is milliseconds since capture started.
+    `raw` is the record exactly as serialized by the hook (or as read from a file).
+    """
+
+    name: str | None
+    kind: EventKind
+    parameters: dict[str, Any]
+    source: str = "gtm"  # adapter name: gtm | gtag | matomo | adobe
+    data_layer: str = "dataLayer"
+    index: int = 0
+    url: str | None = None
+    document: str = "0"
+    frame_url: str | None = None
+    time: float = 0.0
+    flow: str | None = None
+    step: int | None = None
+    raw: Any = None
+    args: tuple[Any, ...] = field(default=())  # command arguments after the command name
+
+    @property
+    def is_gtm_internal(self) -> bool:
+        return self.name is not None and self.name.startswith("gtm.")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind.value,
+            "parameters": self.parameters,
+            "source": self.source,
+            "data_layer": self.data_layer,
+            "index": self.index,
+            "url": self.url,
+            "document": self.document,
+            "frame_url": self.frame_url,
+            "time": self.time,
+            "flow": self.flow,
+            "step": self.step,
+            "args": list(self.args),
+            "raw": self.raw,
+        }

@@ -1,0 +1,1 @@
+"""The tracking plan: its model, YAML loading with positions, and lint."""
