@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -76,7 +76,7 @@ class Finding:
         }
 
 
-class EventKind(str, enum.Enum):
+class EventKind(enum.StrEnum):
     """What a single data-layer record is, after normalization."""
 
     EVENT = "event"  # GTM {event: x} push or gtag('event', x, {...})

@@ -10,7 +10,10 @@ from typing import Any
 
 _REPO = Path(__file__).resolve().parent.parent
 # package -> folder of a source checkout it is mapped from (see pyproject package-dir)
-_CHECKOUT_DIRS = {"tracker_check.schemas": _REPO / "schemas", "tracker_check.demo": _REPO / "fixtures"}
+_CHECKOUT_DIRS = {
+    "tracker_check.schemas": _REPO / "schemas",
+    "tracker_check.demo": _REPO / "fixtures",
+}
 
 
 def files(package: str) -> Traversable:

@@ -23,105 +23,141 @@ E, W = Severity.ERROR, Severity.WARNING
 
 _RULES = (
     Rule(
-        "missing-event", E, "An event a flow step expects never fired.",
+        "missing-event",
+        E,
+        "An event a flow step expects never fired.",
         "A step's `expect` (or a `wait: {event: ...}`) names an event that did not arrive within "
         "the step timeout (default 5 s). Typical cause: a renamed button, CSS class or id, so the "
         "click handler that pushes the event is no longer attached.",
     ),
     Rule(
-        "unplanned-event", E, "An event fired that the tracking plan does not define.",
+        "unplanned-event",
+        E,
+        "An event fired that the tracking plan does not define.",
         "Every event name seen must be defined under `events:`. The severity follows "
         "`settings.unplanned_events` (error, warn or ignore). `gtm.*` events (gtm.js, gtm.dom, "
         "gtm.load, ...) never count. A typo in an event name shows up here.",
     ),
     Rule(
-        "missing-parameter", E, "A required parameter is absent from an event.",
+        "missing-parameter",
+        E,
+        "A required parameter is absent from an event.",
         "Parameters listed in the plan are required unless marked `optional: true`; nested "
         "`required` lists of JSON Schema apply too. The pointer names the object that lacks it.",
     ),
     Rule(
-        "invalid-parameter", E, "A parameter has the wrong type, value, format or range.",
+        "invalid-parameter",
+        E,
+        "A parameter has the wrong type, value, format or range.",
         "The value at the JSON pointer breaks its JSON Schema fragment: type, enum, const, "
         "pattern, minimum/maximum, length or item count. The finding shows the expected "
-        "constraint and the actual value (for example `price` sent as the string \"19.99\").",
+        'constraint and the actual value (for example `price` sent as the string "19.99").',
     ),
     Rule(
-        "unexpected-parameter", W, "An event carries a parameter the plan does not list.",
+        "unexpected-parameter",
+        W,
+        "An event carries a parameter the plan does not list.",
         "Controlled by `settings.additional_parameters` and the per-event "
         "`additional_parameters` override (error, warn or ignore). Often a developer's debug "
         "field, or PII that must not reach analytics.",
     ),
     Rule(
-        "deprecated-event", W, "An event marked `deprecated` in the plan still fires.",
+        "deprecated-event",
+        W,
+        "An event marked `deprecated` in the plan still fires.",
         "The plan keeps the event so old data stays documented, but code should no longer push "
         "it. The message carries the plan's deprecation note (for example `use sign_up`).",
     ),
     Rule(
-        "duplicate-event", E, "The same `unique` value was seen twice in one run.",
+        "duplicate-event",
+        E,
+        "The same `unique` value was seen twice in one run.",
         "An event's `unique` paths (for example `ecommerce.transaction_id`) must not repeat "
         "within a run; a purchase pushed twice doubles revenue in reports.",
     ),
     Rule(
-        "count-mismatch", E, "An event fired more or fewer times than the step expects.",
+        "count-mismatch",
+        E,
+        "An event fired more or fewer times than the step expects.",
         "A step expectation with `count`, `min` or `max` was not met. Counts are judged after "
         "the page has been quiet for the settle period (default 500 ms), so a duplicate fired "
         "right after the first is seen.",
     ),
     Rule(
-        "sequence", E, "Events fired out of the order the flow expects.",
+        "sequence",
+        E,
+        "Events fired out of the order the flow expects.",
         "A flow's `expect.sequence` lists events that must occur in this relative order "
         "(other events may come between them). The finding names the first pair out of order or "
         "the event missing from the sequence.",
     ),
     Rule(
-        "forbidden-event", E, "An event listed in a flow's `forbid` fired.",
+        "forbidden-event",
+        E,
+        "An event listed in a flow's `forbid` fired.",
         "Use `forbid` for events that must not happen in a flow, such as a `purchase` on a page "
         "view or a `sign_up` when the form was only opened.",
     ),
     Rule(
-        "value-mismatch", E, "An expected event fired but a `where` value differs.",
+        "value-mismatch",
+        E,
+        "An expected event fired but a `where` value differs.",
         "A step expectation's `where` assertions compare dotted paths of the event "
         "(`ecommerce.items.0.item_id`) with values, which may use `${vars.X}`/`${env.X}`. The "
         "finding shows the expected and the actual value of the closest matching event.",
     ),
     Rule(
-        "gtag-array-command", E, "A gtag command was pushed as a plain array; gtag.js ignores it.",
+        "gtag-array-command",
+        E,
+        "A gtag command was pushed as a plain array; gtag.js ignores it.",
         "gtag.js only processes `arguments` objects. Code such as "
         "`const gtag = (...a) => dataLayer.push(a)` pushes a real array, which Google tags "
         "silently drop. Define gtag as `function gtag(){dataLayer.push(arguments);}`.",
     ),
     Rule(
-        "stale-model-data", E, "An ecommerce event's items leak from an earlier push.",
+        "stale-model-data",
+        E,
+        "An ecommerce event's items leak from an earlier push.",
         "GTM merges pushes into one data model, index by index for arrays. Without a "
         "`{ecommerce: null}` push before each ecommerce event, items of an earlier event stay "
         "in the model and GA4 tags read them. The finding shows the items in the model versus "
         "the items in the event's own push.",
     ),
     Rule(
-        "consent", E, "Tracking ran without the consent state the plan requires.",
+        "consent",
+        E,
+        "Tracking ran without the consent state the plan requires.",
         "With `settings.consent: required`, every page must push `gtag('consent', 'default', "
         "{...})` before its first planned event. An event that fires before any consent "
         "default on its page is reported here.",
     ),
     Rule(
-        "step-failed", E, "A flow step could not be performed.",
+        "step-failed",
+        E,
+        "A flow step could not be performed.",
         "The selector was not found, the navigation failed, the page crashed or the step "
         "timed out. The flow stops at this step (other flows go on); the finding carries "
         "Playwright's message and a screenshot when one could be taken.",
     ),
     Rule(
-        "page-error", W, "The page threw an uncaught JavaScript error.",
+        "page-error",
+        W,
+        "The page threw an uncaught JavaScript error.",
         "An exception escaped the page's scripts during a flow. Tracking code that throws "
         "often stops the pushes after it.",
     ),
     Rule(
-        "capture-bypassed", E, "The page wrote to the data layer without `push`.",
+        "capture-bypassed",
+        E,
+        "The page wrote to the data layer without `push`.",
         "After a step the array held more items than the pushes seen: the page assigned by "
         "index or replaced `push` without chaining. GTM does not see such writes either. The "
         "missed items are recovered from the array and shown in the finding.",
     ),
     Rule(
-        "plan-error", E, "The tracking plan itself is invalid.",
+        "plan-error",
+        E,
+        "The tracking plan itself is invalid.",
         "Reported by `tracker-check lint` and before any run: YAML syntax, unknown keys "
         "(with a did-you-mean hint), unknown `stage`, dangling `$ref`, invalid `pattern` regex, "
         "flows naming undefined events, duplicate flow names, `unique` paths no parameter "
@@ -152,8 +188,14 @@ def findings_markdown() -> str:
     ]
     lines += [f"| [`{r.slug}`](#{r.slug}) | {r.severity.value} | {r.summary} |" for r in _RULES]
     for r in _RULES:
-        lines += ["", f"## {r.slug}", "", f"*Default severity: {r.severity.value}.* {r.summary}",
-                  "", r.doc]
+        lines += [
+            "",
+            f"## {r.slug}",
+            "",
+            f"*Default severity: {r.severity.value}.* {r.summary}",
+            "",
+            r.doc,
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -6,6 +6,7 @@ Never listens on anything but loopback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import threading
@@ -19,7 +20,7 @@ from typing import Any
 class _Handler(http.server.SimpleHTTPRequestHandler):
     latency_ms = 0.0
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: the report is the output
 
     def end_headers(self) -> None:
@@ -29,10 +30,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def handle_one_request(self) -> None:
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
-        try:
-            super().handle_one_request()
-        except (ConnectionResetError, BrokenPipeError):
-            pass  # the browser navigated away mid-response
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            super().handle_one_request()  # may fail when the browser navigated away
 
 
 class _Server(http.server.ThreadingHTTPServer):

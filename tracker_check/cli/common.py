@@ -6,7 +6,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -17,7 +17,7 @@ from tracker_check.report.model import RunReport, exit_code
 from tracker_check.report.registry import RenderOptions, render
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     junit = "junit"

@@ -16,8 +16,19 @@ Policy = Literal["error", "warn", "ignore"]
 Scope = Literal["push", "model"]
 
 STEP_ACTIONS = (
-    "goto", "click", "dblclick", "fill", "type", "press", "select", "check", "uncheck",
-    "hover", "scroll", "wait", "screenshot",
+    "goto",
+    "click",
+    "dblclick",
+    "fill",
+    "type",
+    "press",
+    "select",
+    "check",
+    "uncheck",
+    "hover",
+    "scroll",
+    "wait",
+    "screenshot",
 )
 
 DEFAULT_BLOCK_REQUESTS = (
@@ -92,7 +103,9 @@ class Step:
     @property
     def label(self) -> str:
         main = next(iter(self.args.values()), "") if self.args else ""
-        return f"{self.action} {main}".strip() if isinstance(main, (str, int, float)) else self.action
+        return (
+            f"{self.action} {main}".strip() if isinstance(main, (str, int, float)) else self.action
+        )
 
 
 @dataclass(frozen=True, slots=True)

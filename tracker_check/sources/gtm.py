@@ -32,8 +32,13 @@ def normalize(
     arrays_are_arguments: bool = False,
 ) -> Event:
     meta: dict[str, Any] = {
-        "data_layer": data_layer, "index": index, "url": url, "document": document,
-        "frame_url": frame_url, "time": time, "raw": raw,
+        "data_layer": data_layer,
+        "index": index,
+        "url": url,
+        "document": document,
+        "frame_url": frame_url,
+        "time": time,
+        "raw": raw,
     }
     if is_marker(raw, "arguments"):
         return _gtag(list(raw.get("items") or []), meta)
@@ -70,10 +75,15 @@ def _plain_array(items: list[Any], meta: dict[str, Any]) -> Event:
     head = items[0] if items else None
     if isinstance(head, str) and head in GTAG_COMMANDS:
         # what `(...a) => dataLayer.push(a)` produces; gtag.js never processes it
-        name = items[1] if head == "event" and len(items) > 1 and isinstance(items[1], str) else None
-        params = items[2] if head == "event" and len(items) > 2 and isinstance(items[2], dict) else {}
-        return Event(name, EventKind.GTAG_ARRAY, dict(params), source="gtm",
-                     args=tuple(items), **meta)
+        name = (
+            items[1] if head == "event" and len(items) > 1 and isinstance(items[1], str) else None
+        )
+        params = (
+            items[2] if head == "event" and len(items) > 2 and isinstance(items[2], dict) else {}
+        )
+        return Event(
+            name, EventKind.GTAG_ARRAY, dict(params), source="gtm", args=tuple(items), **meta
+        )
     if isinstance(head, str):
         # data-layer-helper command array, e.g. ['abc.push', 4]
         return Event(head, EventKind.COMMAND, {}, source="gtm", args=tuple(items[1:]), **meta)
