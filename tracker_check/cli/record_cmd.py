@@ -1,4 +1,4 @@
-"""(being written) commands of run_cmds."""
+"""(being written) the record_cmd command."""
 
 from __future__ import annotations
 

@@ -1,0 +1,9 @@
+"""(being written) the run_cmd command."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the app."""
