@@ -173,6 +173,21 @@ def rule(slug: str) -> Rule:
     return RULES[slug]
 
 
+def findings_table() -> str:
+    """The code table shown in docs/findings.md and the README."""
+    lines = ["| code | severity | summary |", "| --- | --- | --- |"]
+    lines += [f"| `{r.slug}` | {r.severity.value} | {r.summary} |" for r in _RULES]
+    return "\n".join(lines) + "\n"
+
+
+def readme_with_table(readme: str) -> str:
+    """`readme` with the block between the findings-table markers regenerated."""
+    start = readme.index("<!-- findings-table:start")
+    start = readme.index("\n", start) + 1
+    end = readme.index("<!-- findings-table:end -->")
+    return readme[:start] + findings_table() + readme[end:]
+
+
 def findings_markdown() -> str:
     """docs/findings.md, generated."""
     lines = [

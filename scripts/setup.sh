@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Set up a working tracker-check checkout: .venv with the package (+ dev tools), and a browser.
+# Idempotent: a second run only checks (the venv is rebuilt when pyproject.toml changes).
+# Browser order (same as the tool's discovery): $TRACKER_CHECK_BROWSER, Playwright's own
+# Chromium, a system Chromium/Chrome; if none: `playwright install chromium`, and where that
+# download is unavailable, Debian/Ubuntu's `chromium` package via apt (root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+STAMP="$VENV/.tracker-check-installed"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  say "Python 3.11+ is needed (found: $("$PYTHON" --version 2>&1 || echo none)). Set PYTHON=/path/to/python3.11"
+  exit 2
+fi
+
+want=$(cat pyproject.toml | sha256sum | cut -c1-16)
+if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
+  say "creating $VENV and installing tracker-check with its dev tools"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+  echo "$want" > "$STAMP"
+fi
+
+if "$VENV/bin/tracker-check" doctor --quiet; then
+  exit 0
+fi
+
+say "no browser found: trying Playwright's own Chromium"
+if "$VENV/bin/python" -m playwright install chromium >/dev/null 2>&1 \
+   && "$VENV/bin/tracker-check" doctor --quiet; then
+  exit 0
+fi
+
+if command -v apt-get >/dev/null 2>&1; then
+  say "Playwright's browser download is unavailable: installing Debian/Ubuntu's chromium with apt"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-browser >/dev/null
+fi
+
+if ! "$VENV/bin/tracker-check" doctor; then
+  say "no browser: install Chromium or Chrome, or set TRACKER_CHECK_BROWSER=/path/to/chrome"
+  exit 3
+fi

@@ -1,0 +1,3 @@
+"""pytest plugin (being written): tracking checks inside existing pytest suites."""
+
+from __future__ import annotations
