@@ -22,8 +22,13 @@ want=$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   say "creating $VENV and installing tracker-check with its dev tools"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[dev]'
+  log="$VENV/install.log"
+  if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+         && "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'; } >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    say "pip install failed (full log: $log)"
+    exit 2
+  fi
   echo "$want" > "$STAMP"
 fi
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tracker_check import __version__
-from tracker_check.cli import demo_cmd, lint_cmd, record_cmd, run_cmd, validate_cmd
+from tracker_check.cli import demo_cmd, doctor_cmd, lint_cmd, record_cmd, run_cmd, validate_cmd
 
 app = typer.Typer(
     name="tracker-check",
@@ -37,6 +37,7 @@ validate_cmd.register(app)
 record_cmd.register(app)
 run_cmd.register(app)
 demo_cmd.register(app)
+doctor_cmd.register(app)
 
 
 def main() -> None:
