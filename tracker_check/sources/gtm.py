@@ -20,6 +20,11 @@ def is_marker(value: Any, kind: str) -> bool:
     return isinstance(value, dict) and value.get("__type") == kind
 
 
+def is_object(value: Any) -> bool:
+    """A plain JSON object, not a marker such as `{"__type": "date", ...}`."""
+    return isinstance(value, dict) and "__type" not in value
+
+
 def normalize(
     raw: Any,
     *,
@@ -61,10 +66,10 @@ def _gtag(items: list[Any], meta: dict[str, Any]) -> Event:
     if not items or not isinstance(items[0], str):
         return Event(None, EventKind.INVALID, {}, source="gtag", **meta)
     command, args = items[0], tuple(items[1:])
-    last = args[-1] if args and isinstance(args[-1], dict) else {}
+    last = args[-1] if args and is_object(args[-1]) else {}
     if command == "event":
         name = args[0] if args and isinstance(args[0], str) else None
-        params = dict(args[1]) if len(args) > 1 and isinstance(args[1], dict) else {}
+        params = dict(args[1]) if len(args) > 1 and is_object(args[1]) else {}
         if name:
             return Event(name, EventKind.EVENT, params, source="gtag", args=args, **meta)
         return Event(None, EventKind.INVALID, {}, source="gtag", args=args, **meta)
@@ -78,9 +83,7 @@ def _plain_array(items: list[Any], meta: dict[str, Any]) -> Event:
         name = (
             items[1] if head == "event" and len(items) > 1 and isinstance(items[1], str) else None
         )
-        params = (
-            items[2] if head == "event" and len(items) > 2 and isinstance(items[2], dict) else {}
-        )
+        params = items[2] if head == "event" and len(items) > 2 and is_object(items[2]) else {}
         return Event(
             name, EventKind.GTAG_ARRAY, dict(params), source="gtm", args=tuple(items), **meta
         )

@@ -1,0 +1,1 @@
+"""Capture: the in-page hook (hook.js), browser discovery and launch, and the Recorder."""

@@ -1,0 +1,277 @@
+"""Binding records -> normalized Events, the bypass check, and request blocking.
+
+`attach` exposes one binding on the context, THEN adds hook.js as an init script: in that
+order the hook runs before a page's first inline script, in every frame and every popup or
+`target=_blank` tab of the context. The hook sends batches of records (one binding call per
+microtask); each record becomes an Event through `sources.normalize`, in arrival order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from collections.abc import Callable, Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from tracker_check import sources
+from tracker_check.models import Event, Finding
+from tracker_check.rules import rule
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page, Route
+    from playwright.sync_api import BrowserContext as SyncContext
+    from playwright.sync_api import Page as SyncPage
+    from playwright.sync_api import Route as SyncRoute
+
+BINDING = "__trackerCheckEmit"
+HELPER = "__trackerCheck__"
+_CHECK_JS = f"() => (window.{HELPER} ? window.{HELPER}.check(true) : [])"
+
+
+@cache
+def hook_source() -> str:
+    return resources.files("tracker_check.capture").joinpath("hook.js").read_text("utf-8")
+
+
+def hook_script(data_layers: Sequence[str]) -> str:
+    """hook.js with its configuration filled in."""
+    config = json.dumps({"names": list(data_layers), "binding": BINDING})
+    return hook_source().replace("__TRACKER_CHECK_CONFIG__", config)
+
+
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """An fnmatch-style glob over the full URL as a regex both Python and JS understand.
+
+    A compiled pattern is matched inside the browser, so unmatched requests never make a
+    round trip to Python (a callable matcher would intercept every request). Matches exactly
+    what `fnmatch.fnmatchcase` matches.
+    """
+    out, i, n = [], 0, len(glob)
+    while i < n:
+        c = glob[i]
+        i += 1
+        if c == "*":
+            out.append(".*")
+        elif c == "?":
+            out.append(".")
+        elif c == "[":
+            j = i
+            if j < n and glob[j] == "!":
+                j += 1
+            if j < n and glob[j] == "]":
+                j += 1
+            while j < n and glob[j] != "]":
+                j += 1
+            if j >= n:
+                out.append(_esc(c))
+                continue
+            out.append(_char_class(glob[i:j]))
+            i = j + 1
+        else:
+            out.append(_esc(c))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def _esc(c: str) -> str:
+    # \uXXXX means the same in Python and in JS regexes; re.escape output does not always
+    return f"\\u{ord(c):04x}" if ord(c) < 0x10000 and not c.isalnum() else re.escape(c)
+
+
+def _char_class(body: str) -> str:
+    negate = body.startswith("!")
+    if negate:
+        body = body[1:]
+    parts, k = [], 0
+    while k < len(body):
+        if k + 2 < len(body) and body[k + 1] == "-":
+            lo, hi = body[k], body[k + 2]
+            k += 3
+            if lo <= hi:  # fnmatch drops reversed ranges
+                parts.append(f"{_esc(lo)}-{_esc(hi)}")
+        else:
+            parts.append(_esc(body[k]))
+            k += 1
+    if not parts:
+        return "." if negate else "(?!)"
+    return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+
+class Recorder:
+    """Receives every data-layer record of one browser context, in arrival order."""
+
+    def __init__(
+        self,
+        data_layers: Sequence[str] = ("dataLayer",),
+        *,
+        block_requests: Sequence[str] = (),
+        on_event: Callable[[Event], None] | None = None,
+    ) -> None:
+        self.data_layers = tuple(data_layers)
+        self.block_requests = tuple(block_requests)
+        self.on_event = on_event
+        self.events: list[Event] = []
+        self.blocked_requests: list[str] = []
+        self.recovered: set[int] = set()  # indexes of events recovered by the bypass check
+        self.last_event_time: float = 0.0
+        self.started = time.time() * 1000
+        self._flow: str | None = None
+        self._step: int | None = None
+        self._patterns = [glob_to_regex(g) for g in self.block_requests]
+
+    # -- attribution -------------------------------------------------------------------------
+    def set_attribution(self, flow: str | None, step: int | None) -> None:
+        """Stamp events arriving from now on with this flow and step."""
+        self._flow, self._step = flow, step
+
+    # -- records -> events -------------------------------------------------------------------
+    def _add(
+        self,
+        raw: Any,
+        *,
+        data_layer: str,
+        url: str | None,
+        document: str,
+        frame_url: str | None,
+        t: Any,
+    ) -> Event:
+        page_time = float(t) if isinstance(t, int | float) else time.time() * 1000
+        event = sources.normalize(
+            raw,
+            data_layer=data_layer,
+            index=len(self.events),
+            url=url,
+            document=document,
+            frame_url=frame_url,
+            time=max(0.0, page_time - self.started),
+        )
+        if self._flow is not None or self._step is not None:
+            event = dataclasses.replace(event, flow=self._flow, step=self._step)
+        self.events.append(event)
+        self.last_event_time = time.monotonic()
+        if self.on_event is not None:
+            self.on_event(event)
+        return event
+
+    def _on_batch(self, source: Any, payload: Any) -> None:
+        try:
+            batch = json.loads(payload) if isinstance(payload, str) else payload
+        except ValueError:
+            return
+        if not isinstance(batch, list):
+            return
+        page_url = _page_url(source)
+        for rec in batch:
+            if not isinstance(rec, dict):
+                continue
+            href = rec.get("href") or None
+            in_frame = bool(rec.get("frame"))
+            self._add(
+                rec.get("item"),
+                data_layer=str(rec.get("dl") or "dataLayer"),
+                url=(page_url or href) if in_frame else href,
+                document=str(rec.get("doc") or "0"),
+                frame_url=href if in_frame else None,
+                t=rec.get("t"),
+            )
+
+    # -- request blocking --------------------------------------------------------------------
+    async def _abort(self, route: Route) -> None:
+        self.blocked_requests.append(route.request.url)
+        await route.abort("blockedbyclient")
+
+    def _abort_sync(self, route: SyncRoute) -> None:
+        self.blocked_requests.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    # -- attach ------------------------------------------------------------------------------
+    async def attach(self, context: BrowserContext) -> None:
+        """Capture every page, frame and popup of `context` (async API)."""
+        await context.expose_binding(BINDING, self._on_batch)
+        await context.add_init_script(script=hook_script(self.data_layers))
+        for pattern in self._patterns:
+            await context.route(pattern, self._abort)
+
+    def attach_sync(self, context: SyncContext) -> None:
+        """The same for Playwright's sync API (pytest-playwright). Records arrive during
+        Playwright calls only (e.g. `page.wait_for_timeout`), as the sync API dispatches then.
+        """
+        context.expose_binding(BINDING, self._on_batch)
+        context.add_init_script(script=hook_script(self.data_layers))
+        for pattern in self._patterns:
+            context.route(pattern, self._abort_sync)
+
+    # -- bypass check ------------------------------------------------------------------------
+    async def check_bypass(self, page: Page) -> list[Finding]:
+        """Items in a data layer array that no `push` delivered, in every frame of `page`."""
+        results = []
+        for frame in page.frames:
+            try:
+                results.append((await frame.evaluate(_CHECK_JS), frame.url))
+            except Exception:  # a frame detached or navigating: nothing to compare
+                continue
+        return self._bypass_findings(results, page.url)
+
+    def check_bypass_sync(self, page: SyncPage) -> list[Finding]:
+        results = []
+        for frame in page.frames:
+            try:
+                results.append((frame.evaluate(_CHECK_JS), frame.url))
+            except Exception:
+                continue
+        return self._bypass_findings(results, page.url)
+
+    def _bypass_findings(self, results: list[tuple[Any, str]], page_url: str) -> list[Finding]:
+        findings = []
+        for checks, _frame_url in results:
+            for check in checks if isinstance(checks, list) else []:
+                missed = check.get("missed") or []
+                if not missed:
+                    continue
+                name = str(check.get("dl"))
+                href = check.get("href") or None
+                in_frame = bool(check.get("frame"))
+                recovered = []
+                for m in missed:
+                    event = self._add(
+                        m.get("item"),
+                        data_layer=name,
+                        url=page_url if in_frame else href,
+                        document=str(check.get("doc") or "0"),
+                        frame_url=href if in_frame else None,
+                        t=check.get("t"),
+                    )
+                    self.recovered.add(event.index)
+                    recovered.append(event)
+                findings.append(_bypass_finding(name, missed, recovered, href, self))
+        return findings
+
+
+def _bypass_finding(
+    name: str, missed: list[Any], events: list[Event], url: str | None, rec: Recorder
+) -> Finding:
+    r = rule("capture-bypassed")
+    where = ", ".join(str(m.get("index")) for m in missed)
+    return Finding(
+        "capture-bypassed",
+        r.severity,
+        f"{len(missed)} item(s) reached {name} without push (array index {where})",
+        flow=rec._flow,
+        step=rec._step,
+        event=events[0].name if len(events) == 1 else None,
+        event_index=events[0].index,
+        actual=[m.get("item") for m in missed],
+        hint=f"write to {name} with {name}.push(...) and keep push chained when wrapping it",
+        url=url,
+    )
+
+
+def _page_url(source: Any) -> str | None:
+    try:
+        page = source.get("page") if isinstance(source, dict) else None
+        return str(page.url) if page is not None else None
+    except Exception:
+        return None

@@ -1,0 +1,78 @@
+"""Record one page: launch (or connect), load the URL, wait until the data layers are quiet.
+
+The library call behind `tracker-check record`. Async, Playwright imported lazily.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tracker_check.capture.browser import launch, new_context
+from tracker_check.capture.recorder import Recorder
+from tracker_check.errors import BrowserError
+from tracker_check.models import Event, Finding
+
+GOTO_TIMEOUT_MS = 30_000
+MAX_WAIT_S = 60.0  # a page that never stops pushing still ends
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    events: tuple[Event, ...]
+    findings: tuple[Finding, ...] = ()
+    blocked_requests: tuple[str, ...] = ()
+    recovered: frozenset[int] = field(default_factory=frozenset)
+    status: int | None = None  # HTTP status of the main document
+
+
+async def record_url(
+    url: str,
+    *,
+    data_layers: Sequence[str] = ("dataLayer",),
+    block_requests: Sequence[str] = (),
+    browser_path: str | None = None,
+    connect: str | None = None,
+    quiet_ms: int = 500,
+) -> Recording:
+    """Load `url`, capture every data-layer record until `quiet_ms` pass without one."""
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import async_playwright
+
+    recorder = Recorder(data_layers, block_requests=block_requests)
+    async with async_playwright() as p:
+        browser = await launch(p, browser_path=browser_path, connect=connect)
+        try:
+            context = await new_context(browser)
+            await recorder.attach(context)
+            page = await context.new_page()
+            try:
+                response = await page.goto(url, wait_until="load", timeout=GOTO_TIMEOUT_MS)
+            except PlaywrightError as exc:
+                reason = str(exc).splitlines()[0].split(" at ")[0].removeprefix("Page.goto: ")
+                raise BrowserError(
+                    f"cannot load {url}: {reason}", hint="is the site running and reachable?"
+                ) from None
+            loaded = time.monotonic()
+            while True:
+                last = max(loaded, recorder.last_event_time)
+                now = time.monotonic()
+                if now - last >= quiet_ms / 1000 or now - loaded > MAX_WAIT_S:
+                    break
+                await asyncio.sleep(min(0.05, quiet_ms / 1000))
+            findings: list[Finding] = []
+            for open_page in context.pages:
+                if not open_page.is_closed():
+                    findings += await recorder.check_bypass(open_page)
+            await context.close()
+        finally:
+            await browser.close()
+    return Recording(
+        events=tuple(recorder.events),
+        findings=tuple(findings),
+        blocked_requests=tuple(recorder.blocked_requests),
+        recovered=frozenset(recorder.recovered),
+        status=response.status if response is not None else None,
+    )
