@@ -1,0 +1,241 @@
+"""Plain plan data (from yamlpos) → `Plan`. Pure.
+
+`parse_plan` expects data that passed lint (`tracker_check.plan.lint`): it normalizes the
+short forms (`click: "#x"`, `scroll: 75%`, `expect: [name]`, `timeout: 5s`) but does not
+re-explain shape errors. Should malformed data reach it anyway, it raises `PlanError` with
+the place rather than a `KeyError`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from tracker_check.errors import PlanError
+from tracker_check.plan.model import (
+    DEFAULT_BLOCK_REQUESTS,
+    STEP_ACTIONS,
+    EventSpec,
+    Expectation,
+    Flow,
+    Plan,
+    Settings,
+    Step,
+)
+from tracker_check.plan.yamlpos import Positions, escape, plan_error
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+_UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, None: 1}  # no unit: milliseconds, like integers
+SELECTOR_ACTIONS = ("click", "dblclick", "check", "uncheck", "hover")
+
+
+def parse_duration(value: object) -> int:
+    """`5s`, `1.5s`, `500ms`, `2m` or an integer (milliseconds) → milliseconds.
+
+    The same forms as the CLI's `--timeout`. Raises ValueError for anything else (a YAML
+    float such as 1.5 has no unit and is ambiguous, so it is refused).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"not a duration: {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"negative duration: {value}")
+        return value
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m and (m.group(2) or "." not in m.group(1)):
+            return round(float(m.group(1)) * _UNIT_MS[m.group(2)])
+    raise ValueError(f"not a duration: {value!r} (write e.g. 5s, 1.5s, 500ms or 500)")
+
+
+class _Parser:
+    def __init__(self, positions: Positions) -> None:
+        self.pos = positions
+
+    def fail(self, ptr: str, message: str) -> NoReturn:
+        raise PlanError([plan_error(message, self.pos.key(ptr), "run `tracker-check lint`")])
+
+    def mapping(self, value: Any, ptr: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(ptr, "expected a mapping")
+        return value
+
+    def strings(self, value: Any, ptr: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(ptr, "expected a list of strings")
+        return tuple(value)
+
+    def duration(self, value: Any, ptr: str) -> int:
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.fail(ptr, str(exc))
+
+    def plan(self, data: Any) -> Plan:
+        data = self.mapping(data, "")
+        events = self.mapping(data.get("events"), "/events")
+        flows = data.get("flows") or []
+        if not isinstance(flows, list):
+            self.fail("/flows", "expected a list of flows")
+        return Plan(
+            events={
+                str(name): self.event(str(name), spec, f"/events/{escape(str(name))}")
+                for name, spec in events.items()
+            },
+            version=int(data.get("version", 1)),
+            name=str(data.get("name") or ""),
+            base_url=data.get("base_url"),
+            data_layers=self.strings(data.get("data_layers", ["dataLayer"]), "/data_layers"),
+            funnel=self.strings(data.get("funnel"), "/funnel"),
+            settings=self.settings(self.mapping(data.get("settings"), "/settings")),
+            global_parameters=dict(
+                self.mapping(data.get("global_parameters"), "/global_parameters")
+            ),
+            definitions=dict(self.mapping(data.get("definitions"), "/definitions")),
+            flows=tuple(self.flow(f, f"/flows/{i}") for i, f in enumerate(flows)),
+            source=self.pos.source,
+        )
+
+    def settings(self, s: dict[str, Any]) -> Settings:
+        d = Settings()
+        block = s.get("block_requests")
+        return Settings(
+            unplanned_events=s.get("unplanned_events", d.unplanned_events),
+            additional_parameters=s.get("additional_parameters", d.additional_parameters),
+            block_requests=DEFAULT_BLOCK_REQUESTS
+            if block is None
+            else self.strings(block, "/settings/block_requests"),
+            step_timeout_ms=self.duration(s["timeout"], "/settings/timeout")
+            if "timeout" in s
+            else d.step_timeout_ms,
+            settle_ms=self.duration(s["settle"], "/settings/settle")
+            if "settle" in s
+            else d.settle_ms,
+            consent=s.get("consent", d.consent),
+            page_errors=s.get("page_errors", d.page_errors),
+        )
+
+    def event(self, name: str, value: Any, ptr: str) -> EventSpec:
+        e = self.mapping(value, ptr)
+        deprecated = e.get("deprecated")
+        if deprecated is True:
+            note: str | None = ""
+        elif deprecated is False or deprecated is None:
+            note = None
+        else:
+            note = str(deprecated)
+        return EventSpec(
+            name=name,
+            parameters=dict(self.mapping(e.get("parameters"), f"{ptr}/parameters")),
+            description=e.get("description"),
+            kind=e.get("kind"),
+            stage=e.get("stage"),
+            weight=float(e.get("weight", 1.0)),
+            additional_parameters=e.get("additional_parameters"),
+            unique=self.strings(e.get("unique"), f"{ptr}/unique"),
+            deprecated=note,
+            scope=e.get("scope", "push"),
+            location=self.pos.key(ptr),
+        )
+
+    def flow(self, value: Any, ptr: str) -> Flow:
+        f = self.mapping(value, ptr)
+        steps = f.get("steps") or []
+        if not isinstance(steps, list):
+            self.fail(f"{ptr}/steps", "expected a list of steps")
+        expect = self.mapping(f.get("expect"), f"{ptr}/expect")
+        return Flow(
+            name=str(f.get("name", "")),
+            steps=tuple(self.step(s, f"{ptr}/steps/{i}") for i, s in enumerate(steps)),
+            start=f.get("start"),
+            vars={str(k): str(v) for k, v in self.mapping(f.get("vars"), f"{ptr}/vars").items()},
+            sequence=self.strings(expect.get("sequence"), f"{ptr}/expect/sequence"),
+            forbid=self.strings(expect.get("forbid"), f"{ptr}/expect/forbid"),
+            location=self.pos.value(ptr),
+        )
+
+    def step(self, value: Any, ptr: str) -> Step:
+        s = self.mapping(value, ptr)
+        actions = [k for k in s if k in STEP_ACTIONS]
+        if len(actions) != 1:
+            self.fail(ptr, "a step needs exactly one action")
+        action = actions[0]
+        timeout = s.get("timeout")
+        return Step(
+            action=action,
+            args=self.args(action, s[action], f"{ptr}/{action}"),
+            expect=self.expectations(s.get("expect"), f"{ptr}/expect"),
+            timeout_ms=None if timeout is None else self.duration(timeout, f"{ptr}/timeout"),
+            location=self.pos.value(ptr),
+        )
+
+    def args(self, action: str, value: Any, ptr: str) -> dict[str, Any]:
+        scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        if action == "goto":
+            return {"url": str(value)} if scalar else dict(self.mapping(value, ptr))
+        if action in SELECTOR_ACTIONS:
+            return {"selector": str(value)} if scalar else dict(self.mapping(value, ptr))
+        if action == "press":
+            return {"key": str(value)} if scalar else dict(self.mapping(value, ptr))
+        if action == "scroll":
+            return _scroll_args(value) if scalar else dict(self.mapping(value, ptr))
+        if action == "screenshot":
+            if scalar:
+                return {"name": str(value), "full_page": False}
+            m = self.mapping(value, ptr)
+            return {"name": str(m.get("name", "")), "full_page": bool(m.get("full_page", False))}
+        m = dict(self.mapping(value, ptr))
+        if action == "wait":
+            if "ms" in m:
+                m["ms"] = self.duration(m["ms"], f"{ptr}/ms")
+            if "timeout" in m:
+                m["timeout_ms"] = self.duration(m.pop("timeout"), f"{ptr}/timeout")
+        return m  # fill {selector, value}; type {selector, text}; select {selector, value}
+
+    def expectations(self, value: Any, ptr: str) -> tuple[Expectation, ...]:
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str | dict) else value
+        if not isinstance(items, list):
+            self.fail(ptr, "expected a list of event names or {event, ...}")
+        return tuple(self.expectation(v, f"{ptr}/{i}") for i, v in enumerate(items))
+
+    def expectation(self, value: Any, ptr: str) -> Expectation:
+        if isinstance(value, str):
+            return Expectation(event=value, location=self.pos.value(ptr))
+        e = self.mapping(value, ptr)
+        if not isinstance(e.get("event"), str):
+            self.fail(ptr, "an expectation needs `event`")
+        return Expectation(
+            event=e["event"],
+            count=e.get("count"),
+            min=e.get("min"),
+            max=e.get("max"),
+            where=dict(self.mapping(e.get("where"), f"{ptr}/where")),
+            location=self.pos.value(ptr),
+        )
+
+
+def _scroll_args(value: str | int | float) -> dict[str, Any]:
+    """`75%` or 75 → {percent}; anything else is a selector to scroll into view."""
+    if isinstance(value, int | float):
+        return {"percent": value}
+    text = value.strip()
+    if text.endswith("%"):
+        try:
+            number = float(text[:-1])
+        except ValueError:
+            return {"selector": value}
+        return {"percent": int(number) if number.is_integer() else number}
+    return {"selector": value}
+
+
+def parse_plan(data: Any, positions: Positions) -> Plan:
+    """Plain data that passed lint → `Plan` (positions give each spec its `location`)."""
+    return _Parser(positions).plan(data)
