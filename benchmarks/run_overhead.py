@@ -1,0 +1,149 @@
+"""What tracker-check costs on top of the browser work, and what --workers buys.
+
+1. Overhead: the demo shop's flows (fixtures/shop/plan.yaml) run by tracker-check (capture,
+   attribution, expectations, validation) versus a bare Playwright script doing the same steps
+   with no capture and no validation. Both launch the same Chromium; rounds alternate in one
+   process. Prints the wall-time ratio (target <= 1.10). tracker-check's waits are part of
+   its cost: a count expectation waits for the page to be quiet (the plan's `settle`), and the
+   bare script cannot wait for events it does not capture (`wait: {event}` is skipped there).
+2. Workers: 8 flows against a local server adding 200 ms to every request, --workers 4 versus
+   --workers 1. Prints the time ratio (target <= 0.6).
+
+Usage: python benchmarks/run_overhead.py [--rounds N] [--plan PLAN --site DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from tracker_check.capture.browser import launch, new_context
+from tracker_check.flows.flow import all_steps
+from tracker_check.flows.runner import RunOptions, run_plan_async
+from tracker_check.flows.steps import StepContext, perform
+from tracker_check.flows.variables import Variables
+from tracker_check.plan.load import load_plan
+from tracker_check.plan.model import Plan
+from tracker_check.serve import serve
+
+REPO = Path(__file__).resolve().parent.parent
+FLOW_SITE = REPO / "fixtures" / "flows" / "site"
+
+
+async def bare(plan: Plan, base_url: str, shots: Path) -> float:
+    """The plan's steps with plain Playwright: one browser, a context per flow, no capture."""
+    from playwright.async_api import async_playwright
+
+    async def no_wait(name: str, timeout_ms: float) -> None:
+        return None
+
+    t0 = time.monotonic()
+    async with async_playwright() as pw:
+        browser = await launch(pw)
+        for flow in plan.flows:
+            context = await new_context(browser)
+            page = await context.new_page()
+            variables = Variables(flow.vars, os.environ)
+            for step in all_steps(flow):
+                ctx = StepContext(
+                    page,
+                    base_url,
+                    step.timeout_ms or plan.settings.step_timeout_ms,
+                    lambda name: shots / f"{name}.png",
+                    no_wait,
+                )
+                await perform(step.action, variables.sub(step.args), ctx)
+            await context.close()
+        await browser.close()
+    return time.monotonic() - t0
+
+
+async def tracked(
+    plan: Plan, base_url: str, workers: int = 1, settle_ms: int | None = None
+) -> float:
+    t0 = time.monotonic()
+    options = RunOptions(base_url=base_url, workers=workers, settle_ms=settle_ms)
+    report = await run_plan_async(plan, options)
+    if report.error:
+        raise SystemExit(f"run failed: {report.error}")
+    return time.monotonic() - t0
+
+
+def overhead(plan_path: Path, site: Path, rounds: int) -> float:
+    """Median ratios tracker-check/bare: as the plan says, and with `settle` 0 (the cost of
+    capture, attribution and validation alone, without the quiet periods counts need)."""
+    plan = load_plan(plan_path)
+    ratios: list[float] = []
+    bare_ratios: list[float] = []
+    with serve(site) as url, tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(tracked(plan, url))  # warm-up: disk cache, first launch
+        for r in range(rounds):
+            t_bare = asyncio.run(bare(plan, url, Path(tmp)))
+            t_tc = asyncio.run(tracked(plan, url))
+            t_tc0 = asyncio.run(tracked(plan, url, settle_ms=0))
+            ratios.append(t_tc / t_bare)
+            bare_ratios.append(t_tc0 / t_bare)
+            print(
+                f"  round {r + 1}: bare {t_bare:.2f} s, tracker-check {t_tc:.2f} s "
+                f"(settle {plan.settings.settle_ms} ms), {t_tc0:.2f} s (settle 0)"
+            )
+    ratio = statistics.median(ratios)
+    print(f"overhead: {len(plan.flows)} flows, median ratio tracker-check/bare = {ratio:.2f}")
+    print(f"overhead without settle periods: median ratio = {statistics.median(bare_ratios):.2f}")
+    return ratio
+
+
+def latency_plan(n: int) -> str:
+    flows = "".join(
+        f"""  - name: latency {i}
+    start: /index.html
+    steps:
+      - click: "#next"
+        expect: [page_view]
+      - goto: /index.html
+        expect: [page_view]
+"""
+        for i in range(n)
+    )
+    return (
+        "version: 1\nname: workers benchmark\nsettings: {unplanned_events: ignore}\n"
+        "events:\n  page_view: {}\nflows:\n" + flows
+    )
+
+
+def workers(rounds: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.yaml"
+        path.write_text(latency_plan(8), "utf-8")
+        plan = load_plan(path)
+    ratios = []
+    with serve(FLOW_SITE, latency_ms=200) as url:
+        for r in range(rounds):
+            one = asyncio.run(tracked(plan, url, workers=1))
+            four = asyncio.run(tracked(plan, url, workers=4))
+            ratios.append(four / one)
+            print(f"  round {r + 1}: --workers 1 {one:.2f} s, --workers 4 {four:.2f} s")
+    ratio = statistics.median(ratios)
+    print(f"workers: 8 flows, 200 ms latency, median ratio workers4/workers1 = {ratio:.2f}")
+    return ratio
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--plan", type=Path, default=REPO / "fixtures" / "shop" / "plan.yaml")
+    ap.add_argument("--site", type=Path, default=REPO / "fixtures" / "shop")
+    ap.add_argument("--skip-overhead", action="store_true")
+    args = ap.parse_args()
+    if not args.skip_overhead:
+        overhead(args.plan, args.site, args.rounds)
+    workers(args.rounds)
+
+
+if __name__ == "__main__":
+    main()

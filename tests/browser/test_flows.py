@@ -1,0 +1,287 @@
+"""The flow runner against real Chromium: every step type, every expectation kind, faults.
+
+Pages and plans live in fixtures/flows/. Each plan runs once per module (runs are the slow
+part); tests assert on the shared reports.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tracker_check.flows.runner import RunOptions, run_plan, select_flows
+from tracker_check.models import Severity
+from tracker_check.plan.load import load_plan
+from tracker_check.report.model import FlowResult, RunReport
+
+pytestmark = pytest.mark.browser
+
+FLOWS = Path(__file__).resolve().parents[2] / "fixtures" / "flows"
+SITE = FLOWS / "site"
+EMAIL = "flow-secret@example.test"
+
+
+def run(plan: str, **options: Any) -> RunReport:
+    return run_plan(load_plan(FLOWS / plan), RunOptions(**options), serve_dir=SITE)
+
+
+def errors(flow: FlowResult) -> list[tuple[str, int | None]]:
+    return [(f.code, f.step) for f in flow.findings if f.severity is Severity.ERROR]
+
+
+def by_name(report: RunReport) -> dict[str, FlowResult]:
+    return {f.name: f for f in report.flows}
+
+
+@pytest.fixture(scope="module")
+def steps_report(tmp_path_factory: pytest.TempPathFactory) -> RunReport:
+    report_dir = tmp_path_factory.mktemp("steps-report")
+    return run("steps.yaml", report_dir=report_dir, environ={"FLOW_TEST_EMAIL": EMAIL})
+
+
+@pytest.fixture(scope="module")
+def drop_url() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts each connection and closes it without a reply."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            conn.close()
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+    yield f"http://127.0.0.1:{port}/dropped"
+    stop.set()
+    socket.create_connection(("127.0.0.1", port)).close()  # wake accept() so the loop ends
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def faults_report(drop_url: str, tmp_path_factory: pytest.TempPathFactory) -> RunReport:
+    report_dir = tmp_path_factory.mktemp("faults-report")
+    return run("faults.yaml", workers=2, report_dir=report_dir, environ={"FLOW_DROP_URL": drop_url})
+
+
+# -- steps ------------------------------------------------------------------------------------
+
+
+def test_every_step_type_passes(steps_report: RunReport) -> None:
+    assert steps_report.error is None
+    assert [(f.name, f.status, errors(f)) for f in steps_report.flows] == [
+        ("click and dblclick", "passed", []),
+        ("fill type press", "passed", []),
+        ("select check uncheck hover", "passed", []),
+        ("scroll and screenshot", "passed", []),
+        ("goto and waits", "passed", []),
+    ]
+    assert steps_report.findings == ()  # no warnings either: every event is planned
+    assert steps_report.status == "passed"
+
+
+def test_events_are_attributed_to_the_step_they_arrived_in(steps_report: RunReport) -> None:
+    flow = by_name(steps_report)["select check uncheck hover"]
+    names = {e.index: e.name for e in flow.events}
+    assert [(s.label, [names[i] for i in s.event_indexes]) for s in flow.steps] == [
+        ("start /index.html", ["page_view"]),
+        ("select #size", ["select_size"]),
+        ("check #terms", ["terms"]),
+        ("uncheck #terms", ["terms"]),
+        ("hover #menu", ["menu_hover"]),
+    ]
+    assert {e.flow for e in flow.events} == {"select check uncheck hover"}
+    assert [e.parameters.get("checked") for e in flow.events if e.name == "terms"] == [True, False]
+
+
+def test_scroll_to_percent_and_selector(steps_report: RunReport) -> None:
+    flow = by_name(steps_report)["scroll and screenshot"]
+    pushed = [(e.step, e.name, e.parameters.get("percent")) for e in flow.events]
+    assert (1, "scroll", 75) in pushed and (2, "footer_visible", None) in pushed
+    assert (1, "scroll", 100) not in pushed  # 75 % is not the bottom
+
+
+def test_screenshot_step_saves_under_report_dir(steps_report: RunReport) -> None:
+    step = by_name(steps_report)["scroll and screenshot"].steps[3]
+    assert step.label == "screenshot footer" and step.screenshot is not None
+    assert not Path(step.screenshot).is_absolute()
+    assert step.screenshot.endswith("footer.png")
+
+
+def test_env_values_are_substituted_and_collected_as_secrets(steps_report: RunReport) -> None:
+    flow = by_name(steps_report)["fill type press"]
+    [signup] = [e for e in flow.events if e.name == "newsletter_signup"]
+    assert signup.parameters["email"] == EMAIL
+    [search] = [e for e in flow.events if e.name == "search"]
+    assert search.parameters["search_term"] == "running shoes"  # ${vars.term}, typed
+    assert steps_report.extras["secrets"] == [EMAIL]
+
+
+def test_waits_and_late_flow_expectations(steps_report: RunReport) -> None:
+    flow = by_name(steps_report)["goto and waits"]
+    assert [s.status for s in flow.steps] == ["passed"] * 6
+    video = next(e for e in flow.events if e.name == "video_start")
+    assert flow.steps[video.step or 0].action in ("wait", "click")
+
+
+# -- expectations -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def expect_report() -> RunReport:
+    return run("expect.yaml")
+
+
+EXPECTED = {
+    "ok name and where": [],
+    "bad missing event": [("missing-event", 1)],
+    "bad value mismatch": [("value-mismatch", 1)],
+    "ok counts": [],
+    "bad count duplicate": [("count-mismatch", 1)],
+    "bad sequence": [("sequence", 1)],
+    "bad forbid": [("forbidden-event", 1)],
+    "bad duplicate purchase across flows": [("duplicate-event", 1)],
+}
+
+
+def test_every_expectation_kind(expect_report: RunReport) -> None:
+    assert {f.name: errors(f) for f in expect_report.flows} == EXPECTED
+    assert [f.status for f in expect_report.flows] == [
+        "passed" if not v else "failed" for v in EXPECTED.values()
+    ]
+
+
+def test_expectation_messages(expect_report: RunReport) -> None:
+    flows = by_name(expect_report)
+    [mismatch] = [f for f in flows["bad value mismatch"].findings if f.code == "value-mismatch"]
+    assert (
+        mismatch.message == 'add_to_cart.ecommerce.items.0.item_id: expected "SKU-2", got "SKU-1"'
+    )
+    assert mismatch.step_label == "click #add"
+    [count] = [f for f in flows["bad count duplicate"].findings if f.code == "count-mismatch"]
+    assert count.message == "expected exactly 1 dup, got 2"  # the 2nd push came 50 ms later
+    [seq] = [f for f in flows["bad sequence"].findings if f.code == "sequence"]
+    assert seq.message == "add_to_cart fired before dbl_click; the flow expects dbl_click first"
+    missing = flows["bad missing event"]
+    assert [s.status for s in missing.steps] == ["passed", "failed", "passed"]
+
+
+# -- faults -----------------------------------------------------------------------------------
+
+
+def test_each_fault_fails_its_step_and_the_others_go_on(faults_report: RunReport) -> None:
+    assert faults_report.error is None
+    assert {f.name: errors(f) for f in faults_report.flows} == {
+        "missing selector": [("step-failed", 1)],
+        "element never actionable": [("step-failed", 1)],
+        "wait timeout": [("step-failed", 1)],
+        "page crash": [("step-failed", 1)],
+        "dropped connection": [("step-failed", 1)],
+        "unknown variable": [("step-failed", 1)],
+        "page error": [],
+        "still runs": [],
+    }
+    flows = by_name(faults_report)
+    assert flows["still runs"].status == "passed"
+    assert [s.status for s in flows["missing selector"].steps] == ["passed", "failed", "skipped"]
+
+
+def fault(report: RunReport, flow: str) -> Any:
+    [f] = [f for f in by_name(report)[flow].findings if f.code == "step-failed"]
+    return f
+
+
+def test_missing_selector_message_and_screenshot(faults_report: RunReport) -> None:
+    f = fault(faults_report, "missing selector")
+    assert f.message == (
+        "step 1 (click #renamed-button) failed (#renamed-button): "
+        "selector #renamed-button not found (Timeout 700ms exceeded.)"
+    )
+    assert "\n" not in f.message and f.hint
+    assert f.screenshot and f.screenshot.endswith(".png")
+    step = by_name(faults_report)["missing selector"].steps[1]
+    assert step.screenshot == f.screenshot and step.error
+
+
+def test_fault_messages(faults_report: RunReport) -> None:
+    assert "never became actionable" in fault(faults_report, "element never actionable").message
+    assert "#never-there not found (Timeout 300ms" in fault(faults_report, "wait timeout").message
+    assert "crash" in fault(faults_report, "page crash").message
+    # Chromium says ERR_EMPTY_RESPONSE or ERR_SOCKET_NOT_CONNECTED, depending on timing
+    assert "failed: net::ERR_" in fault(faults_report, "dropped connection").message
+    unknown = fault(faults_report, "unknown variable")
+    assert unknown.message.endswith("unknown variable ${env.FLOW_NOT_SET}")
+    assert "FLOW_NOT_SET" in (unknown.hint or "")
+    for flow in faults_report.flows:
+        for f in flow.findings:
+            assert "\n" not in f.message
+
+
+def test_page_error_is_a_warning_and_the_flow_goes_on(faults_report: RunReport) -> None:
+    flow = by_name(faults_report)["page error"]
+    [pe] = [f for f in flow.findings if f.code == "page-error"]
+    assert pe.severity is Severity.WARNING and pe.step == 1
+    assert "boom from the fixture" in pe.message
+    assert flow.status == "passed"
+
+
+# -- workers and shards -----------------------------------------------------------------------
+
+
+def comparable(report: RunReport) -> list[tuple[Any, ...]]:
+    """Everything but times and the served port: flows in order, steps, events, findings."""
+    return [
+        (
+            flow.name,
+            flow.status,
+            [(s.label, s.status, s.event_indexes) for s in flow.steps],
+            [(e.name, e.index, e.step, e.parameters) for e in flow.events],
+            [{**f.to_json(), "url": None} for f in flow.findings],
+        )
+        for flow in report.flows
+    ]
+
+
+def test_four_workers_give_identical_results(expect_report: RunReport) -> None:
+    four = run("expect.yaml", workers=4)
+    assert comparable(four) == comparable(expect_report)
+    assert [f.code for f in four.findings] == [f.code for f in expect_report.findings]
+    # the run-wide Validator saw the flows in plan order: the 2nd purchase is the duplicate
+    [dup] = [f for f in four.findings if f.code == "duplicate-event"]
+    assert dup.flow == "bad duplicate purchase across flows"
+
+
+def test_shards_together_are_the_full_run(expect_report: RunReport) -> None:
+    first = run("expect.yaml", shard=(1, 2), workers=2)
+    second = run("expect.yaml", shard=(2, 2), workers=2)
+    names = [f.name for f in expect_report.flows]
+    assert [f.name for f in first.flows] == names[0::2]
+    assert [f.name for f in second.flows] == names[1::2]
+    assert first.extras["shard"] == "1/2"
+    merged = {row[0]: row for row in comparable(first) + comparable(second)}
+    full = {row[0]: row for row in comparable(expect_report)}
+    assert merged.keys() == full.keys()
+    # `unique` spans one run: split across shards the 2nd purchase is no longer a duplicate
+    dup = "bad duplicate purchase across flows"
+    assert [f["code"] for f in merged[dup][4]] == ["unexpected-parameter"]
+    assert {k: v for k, v in merged.items() if k != dup} == {
+        k: v for k, v in full.items() if k != dup
+    }
+
+
+def test_flow_globs_select_in_plan_order() -> None:
+    plan = load_plan(FLOWS / "expect.yaml")
+    picked = [f.name for _, f in select_flows(plan, ("ok *", "*sequence"))]
+    assert picked == ["ok name and where", "ok counts", "bad sequence"]

@@ -1,0 +1,359 @@
+"""Run one flow in its own browser context: steps, waits, attribution, per-step expectations.
+
+Timing follows the spec with no fixed sleeps: after a step's action the runner awaits an
+asyncio.Event the Recorder's `on_event` sets, until the step's expected events are in (or the
+step timeout passes); expectations bounding a count are judged once the page has been quiet for
+the settle period, measured from `Recorder.last_event_time`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracker_check.flows.artifacts import FlowArtifacts, slug
+from tracker_check.flows.steps import StepContext, StepFault, one_line, perform
+from tracker_check.flows.variables import UnknownVariable, Variables
+from tracker_check.models import Event, Finding, Severity
+from tracker_check.plan.model import Flow, Plan, Step
+from tracker_check.report.model import StepResult
+from tracker_check.rules import rule
+from tracker_check.validate.expect import arrived, judge_forbid, judge_sequence, judge_step, named
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Page
+
+
+class SiteUnreachable(Exception):
+    """A flow's first navigation found nothing listening: the whole run stops (exit 3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSettings:
+    """What every flow of a run shares."""
+
+    base_url: str | None
+    step_timeout_ms: int | None  # None: step's own timeout or the plan's
+    settle_ms: int
+    report_dir: Path | None
+    artifacts: Callable[[], Path]  # report dir (or a temp dir), created on first use
+    trace: str  # off | on | retain-on-failure
+    environ: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOutcome:
+    """A flow's own result, before the run-wide Validator adds its findings."""
+
+    index: int
+    name: str
+    duration_ms: float
+    failed_step: bool
+    steps: tuple[StepResult, ...]
+    events: tuple[Event, ...]
+    findings: tuple[Finding, ...]
+    secrets: frozenset[str]
+    blocked_requests: tuple[str, ...]
+    trace: str | None
+
+
+def all_steps(flow: Flow) -> tuple[Step, ...]:
+    """The flow's steps, its `start` first as an implicit goto (so step 0 is the start)."""
+    if flow.start is None:
+        return flow.steps
+    start = Step("goto", {"url": flow.start}, location=flow.location)
+    return (start, *flow.steps)
+
+
+def step_label(step: Step, index: int, flow: Flow) -> str:
+    if index == 0 and flow.start is not None:
+        return f"start {flow.start}"
+    return step.label
+
+
+class _FlowRun:
+    def __init__(self, plan: Plan, flow: Flow, index: int, fs: FlowSettings) -> None:
+        self.plan, self.flow, self.index, self.fs = plan, flow, index, fs
+        self.vars = Variables(flow.vars, fs.environ)
+        self.changed = asyncio.Event()
+        self.step = 0
+        self.step_start = 0  # position in recorder.events where the current step began
+        self.step_findings: dict[int, list[Finding]] = {}
+        self.recorder: Any = None
+        self.crashed = False
+        folder = f"{index + 1:04d}-{slug(flow.name)}"
+        self.files = FlowArtifacts(fs.artifacts, fs.report_dir, folder)
+
+    # -- events -------------------------------------------------------------------------------
+    def _on_event(self, *_: Any) -> None:
+        self.changed.set()
+
+    def _events(self) -> list[Event]:
+        events: list[Event] = self.recorder.events
+        return events
+
+    def _window(self) -> list[Event]:
+        return self._events()[self.step_start :]
+
+    async def _until(self, done: Callable[[], bool], deadline: float) -> bool:
+        """Await new events until `done()` or the deadline; no polling."""
+        while not done():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), remaining)
+            except TimeoutError:
+                return done()
+        return True
+
+    async def _settle(self, since: float, deadline: float) -> None:
+        """Return once no push arrived for settle_ms (or at the deadline)."""
+        settle = self.fs.settle_ms / 1000
+        while True:
+            last = max(since, self.recorder.last_event_time or 0.0)
+            now = time.monotonic()
+            quiet = now - last
+            if quiet >= settle or now >= deadline:
+                return
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), min(settle - quiet, deadline - now))
+
+    async def _wait_event(self, name: str, timeout_ms: float) -> None:
+        # a wait also accepts the event fired during the previous step (e.g. by its click)
+        since = self.step_start
+        prev = self.step - 1
+        events = self._events()
+        while since > 0 and events[since - 1].step == prev:
+            since -= 1
+        ok = await self._until(
+            lambda: bool(named(self._events()[since:], name)),
+            time.monotonic() + timeout_ms / 1000,
+        )
+        if not ok:
+            self._add(
+                Finding(
+                    "missing-event",
+                    rule("missing-event").severity,
+                    f"waited {timeout_ms:g} ms for event {name}; it did not fire",
+                    flow=self.flow.name,
+                    step=self.step,
+                    step_label=self._label,
+                    event=name,
+                    expected=name,
+                    hint="check the element's selector and the code that pushes the event",
+                )
+            )
+
+    def _add(self, finding: Finding) -> None:
+        self.step_findings.setdefault(self.step, []).append(finding)
+
+    def _on_page_error(self, error: Any) -> None:
+        policy = self.plan.settings.page_errors
+        if policy == "ignore":
+            return
+        name = getattr(error, "name", "") or "Error"
+        message = one_line(str(getattr(error, "message", error)))
+        self._add(
+            Finding(
+                "page-error",
+                Severity.ERROR if policy == "error" else Severity.WARNING,
+                f"uncaught {name}: {message}",
+                flow=self.flow.name,
+                step=self.step,
+                step_label=self._label,
+            )
+        )
+
+    # -- the flow -----------------------------------------------------------------------------
+    async def run(self, browser: Browser) -> FlowOutcome:
+        from tracker_check.capture.browser import new_context
+        from tracker_check.capture.recorder import Recorder
+
+        t0 = time.monotonic()
+        steps = all_steps(self.flow)
+        results: list[StepResult] = []
+        self._label = ""
+        self.recorder = Recorder(
+            self.plan.data_layers,
+            block_requests=self.plan.settings.block_requests,
+            on_event=self._on_event,
+        )
+        self.recorder.set_attribution(self.flow.name, 0)
+        context = await new_context(browser)
+        failed = False
+        trace: str | None = None
+        try:
+            await self.recorder.attach(context)
+            if self.fs.trace != "off":
+                await context.tracing.start(screenshots=True, snapshots=True)
+            page = await context.new_page()
+            page.on("pageerror", self._on_page_error)
+            page.on("crash", lambda _: setattr(self, "crashed", True))
+            navigated = False
+            for i, step in enumerate(steps):
+                if failed:
+                    results.append(
+                        StepResult(i, step_label(step, i, self.flow), step.action, "skipped")
+                    )
+                    continue
+                result = await self._step(page, i, step, first_nav=not navigated)
+                navigated = navigated or step.action == "goto"
+                results.append(result)
+                failed = result.error is not None  # a fault; failed expectations go on
+            if not failed:
+                await self._flow_end()
+            trace = await self._stop_trace(context, failed)
+        finally:
+            await context.close()
+        events = tuple(self._events())
+        blocked = tuple(self.recorder.blocked_requests)
+        self.recorder = None  # drop every Playwright-facing object before the next flow
+        # a flow stopped by a fault never got to fire the rest of its sequence: no noise
+        seq = () if failed else self.flow.sequence
+        flow_level = judge_sequence(seq, events, flow=self.flow.name)
+        flow_level += judge_forbid(self.flow.forbid, events, flow=self.flow.name)
+        by_step: dict[int, list[int]] = {}
+        for e in events:
+            if e.step is not None:
+                by_step.setdefault(e.step, []).append(e.index)
+        steps_out = tuple(
+            dataclasses.replace(r, event_indexes=tuple(by_step.get(r.index, ()))) for r in results
+        )
+        findings = [f for i in sorted(self.step_findings) for f in self.step_findings[i]]
+        return FlowOutcome(
+            index=self.index,
+            name=self.flow.name,
+            duration_ms=(time.monotonic() - t0) * 1000,
+            failed_step=failed,
+            steps=steps_out,
+            events=events,
+            findings=tuple(findings + flow_level),
+            secrets=frozenset(self.vars.secrets),
+            blocked_requests=blocked,
+            trace=trace,
+        )
+
+    async def _step(self, page: Page, i: int, step: Step, *, first_nav: bool) -> StepResult:
+        self.step, self._label = i, step_label(step, i, self.flow)
+        self.step_start = len(self._events())
+        self.recorder.set_attribution(self.flow.name, i)
+        t0 = time.monotonic()
+        timeout = step.timeout_ms or self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms
+        try:
+            args: dict[str, Any] = self.vars.sub(step.args)
+            expects = tuple(
+                dataclasses.replace(x, where=self.vars.sub(x.where)) for x in step.expect
+            )
+        except UnknownVariable as exc:
+            fault = StepFault(str(exc), hint=exc.hint)
+            return await self._fail(None, i, step, t0, fault)
+        ctx = StepContext(
+            page, self.fs.base_url, timeout, self.files.screenshot_path, self._wait_event
+        )
+        # a safety net over Playwright's own timeouts (page.evaluate has none)
+        extra = float(args.get("ms") or args.get("timeout_ms") or 0) if step.action == "wait" else 0
+        try:
+            shot = await asyncio.wait_for(
+                perform(step.action, args, ctx), (timeout + extra) / 1000 + 2
+            )
+        except StepFault as fault:
+            if fault.unreachable and first_nav and step.action == "goto":
+                raise SiteUnreachable(fault.message) from None
+            return await self._fail(page, i, step, t0, fault)
+        except TimeoutError:
+            late = StepFault(f"step timed out after {timeout + extra:g} ms")
+            return await self._fail(page, i, step, t0, late)
+        acted = time.monotonic()
+        deadline = acted + timeout / 1000
+        await self._until(lambda: arrived(expects, self._window()), deadline)
+        if any(x.bounds_count for x in expects):
+            settle_by = max(deadline, time.monotonic() + self.fs.settle_ms / 1000)
+            await self._settle(acted, settle_by)
+        judged = judge_step(
+            expects, self._window(), flow=self.flow.name, step=i, step_label=self._label
+        )
+        for f in judged:
+            self._add(f)
+        if not self.crashed and not page.is_closed():
+            for f in await self.recorder.check_bypass(page):
+                self._add(f)
+        bad = any(f.severity is Severity.ERROR for f in judged)
+        return StepResult(
+            i,
+            self._label,
+            step.action,
+            "failed" if bad else "passed",
+            duration_ms=(time.monotonic() - t0) * 1000,
+            screenshot=self.files.shown(shot) if shot else None,
+        )
+
+    async def _fail(
+        self, page: Page | None, i: int, step: Step, t0: float, fault: StepFault
+    ) -> StepResult:
+        shot = None
+        if page is not None and not self.crashed:
+            shot = await self.files.failure_screenshot(page, i)
+        # the crash event may only arrive while the screenshot is attempted
+        message = f"page crashed ({fault.message})" if self.crashed else fault.message
+        selector = f" ({fault.selector})" if fault.selector else ""
+        self._add(
+            Finding(
+                "step-failed",
+                rule("step-failed").severity,
+                f"step {i} ({self._label}) failed{selector}: {message}",
+                flow=self.flow.name,
+                step=i,
+                step_label=self._label,
+                hint=fault.hint,
+                location=step.location,
+                url=None if page is None or page.is_closed() else page.url,
+                screenshot=shot,
+                actual=fault.selector,
+            )
+        )
+        return StepResult(
+            i,
+            self._label,
+            step.action,
+            "failed",
+            duration_ms=(time.monotonic() - t0) * 1000,
+            screenshot=shot,
+            error=message,
+        )
+
+    async def _flow_end(self) -> None:
+        """Late events: wait for sequence events still missing; let the page settle for forbid."""
+        timeout = (self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms) / 1000
+        seq = self.flow.sequence
+        if seq:
+            await self._until(
+                lambda: all(named(self._events(), n) for n in seq), time.monotonic() + timeout
+            )
+        if self.flow.forbid:
+            now = time.monotonic()
+            await self._settle(now, now + max(timeout, self.fs.settle_ms / 1000))
+
+    async def _stop_trace(self, context: BrowserContext, failed: bool) -> str | None:
+        if self.fs.trace == "off":
+            return None
+        own_errors = any(
+            f.severity is Severity.ERROR for fs in self.step_findings.values() for f in fs
+        )
+        keep = self.fs.trace == "on" or failed or own_errors
+        return await self.files.stop_trace(context, keep)
+
+
+async def run_flow(
+    browser: Browser, plan: Plan, flow: Flow, index: int, settings: FlowSettings
+) -> FlowOutcome:
+    """Run `flow` (plan position `index`) in a fresh context of `browser`."""
+    return await _FlowRun(plan, flow, index, settings).run(browser)
