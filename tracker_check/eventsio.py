@@ -12,8 +12,10 @@ Accepted, detected from the content:
   array is what the page really pushed, i.e. a gtag-array-command), keeping `url`, `flow`,
   `step`, `document`, `data_layer`, `frame_url` and `time`.
 
-`Event.index` is the record's 0-based position in the file. Bad JSON raises UsageError with
-file:line:col and a hint, never a traceback.
+Every record becomes an Event through `sources.normalize` (the adapter of its data layer), as
+in a browser capture, so offline and live runs validate the same thing. `Event.index` is the
+record's 0-based position in the file. Bad JSON raises UsageError with file:line:col and a
+hint, never a traceback.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from tracker_check import sources
 from tracker_check.errors import UsageError
 from tracker_check.models import Event, Location
-from tracker_check.sources.gtm import normalize
 
 RECORD_KEY = "$record"
 RECORD_VERSION = 1
@@ -160,14 +162,15 @@ def _bad_json(name: str, line: int, col: int, msg: str, *, lines: bool) -> Usage
 
 def _event(raw: Any, index: int, name: str, line: int) -> Event:
     if not (isinstance(raw, dict) and RECORD_KEY in raw):
-        return normalize(raw, index=index, arrays_are_arguments=True)
+        # an exported array is gtag `arguments`; in a recording's `raw` those carry a marker
+        return sources.normalize(raw, index=index, arrays_are_arguments=True)
     if raw[RECORD_KEY] != RECORD_VERSION or "raw" not in raw:
         raise UsageError(
             f'unsupported record ("$record": {raw[RECORD_KEY]!r})',
             hint='records written by `tracker-check record` carry "$record": 1 and "raw"',
             location=Location(name, line, 1),
         )
-    event = normalize(
+    event = sources.normalize(
         raw["raw"],
         data_layer=str(raw.get("data_layer") or "dataLayer"),
         index=index,

@@ -158,10 +158,21 @@ _RULES = (
         "plan-error",
         E,
         "The tracking plan itself is invalid.",
-        "Reported by `tracker-check lint` and before any run: YAML syntax, unknown keys "
-        "(with a did-you-mean hint), unknown `stage`, dangling `$ref`, invalid `pattern` regex, "
-        "flows naming undefined events, duplicate flow names, `unique` paths no parameter "
-        "defines. Each error has file:line:col.",
+        "Reported by `tracker-check lint`, and when `run`, `validate` or `record` load a plan, "
+        "before anything runs: every problem at once, sorted, each at file:line:col with a "
+        "hint. YAML: syntax (tabs, unclosed quotes or brackets, indentation), duplicate keys, "
+        "one document per file, no tags, aliases that contain themselves or expand too far. "
+        "The plan's schema: `version: 1`, missing required keys, unknown keys everywhere and "
+        "unknown JSON Schema keywords in parameters (with a did-you-mean hint), wrong types "
+        "and enum values (with the allowed values), `weight` of 0 or more, durations. Beyond "
+        "the schema: a `stage` not in `funnel`; a dangling `$ref` (to `definitions`, to the "
+        "built-in `ga4#` definitions, or a pointer into one that is not there); a `pattern` or "
+        "`patternProperties` key the validator refuses (not ECMA-262, or one that Python's "
+        "`re` or `jsonschema_rs` cannot compile); a step with no action or two; a `wait` "
+        "with none or several of event, selector and ms; flows naming events the plan does not "
+        "define (`expect`, `wait`, `sequence`, `forbid`); duplicate flow names; `unique` paths "
+        "no parameter defines; an expectation with `count` and `min`/`max`, or `min` above "
+        "`max`; `${vars.X}` the flow does not define and any other `${...}` form.",
     ),
 )
 

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from tracker_check import resources
 from tracker_check.models import Finding
 from tracker_check.plan.lint import lint_text
-from tracker_check.plan.patterns import pattern_problem
 
 
 def errors(text: str) -> list[Finding]:
@@ -164,29 +163,6 @@ def test_refs_inside_definitions_and_globals_are_checked() -> None:
         "definitions: {d: {allOf: [{$ref: '#/definitions/nada'}]}}\nevents: {}\n"
     )
     assert [at(f) for f in found] == [(2, 31), (3, 34)]
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        "^[A-Z]{3}$",
-        r"^\d+(\.\d{1,2})?$",
-        "^(home|cart)$",
-        r"^[\w.-]+@[\w-]+\.\w+$",
-        "a{2,}",
-        "(?P<name>x)",
-    ],
-)
-def test_valid_patterns(pattern: str) -> None:
-    assert pattern_problem(pattern) is None
-
-
-# \p{L} and (?<name>) are ECMA-262 but Python's re (used by jsonschema) cannot compile them
-@pytest.mark.parametrize(
-    "pattern", ["[A-Z", "(a", "a{,3}", r"\Z", "*a", r"a\1", r"^\p{L}+$", "(?<name>x)"]
-)
-def test_invalid_patterns(pattern: str) -> None:
-    assert pattern_problem(pattern) is not None
 
 
 def test_pattern_properties_keys_are_checked() -> None:

@@ -330,3 +330,35 @@ def test_a_clear_flag_push_on_a_clean_model_still_fills_it() -> None:
     one_by_one = [f for e in records for f in v.check(e)]
     assert codes(one_by_one) == [("stale-model-data", 1, "/ecommerce/items")]
     assert codes(Validator(p).check_all(records)) == codes(one_by_one)
+
+
+def test_a_problem_caught_by_two_allof_branches_is_reported_once() -> None:
+    # the demo shop's wishlist: GA4's own shape and the shop's `priced` both type `value`
+    priced = {
+        "type": "object",
+        "properties": {"value": {"type": "number"}, "items": {"type": "array"}},
+    }
+    ecommerce = {
+        "allOf": [
+            {"$ref": "ga4#/definitions/add_to_wishlist_ecommerce"},
+            {"$ref": "#/definitions/priced"},
+        ]
+    }
+    p = Plan(
+        events={"wish": EventSpec("wish", parameters={"ecommerce": ecommerce})},
+        definitions={"priced": priced},
+    )
+    [event] = stream({"event": "wish", "ecommerce": {"currency": "EUR", "value": "9", "items": {}}})
+    expected = [
+        ("invalid-parameter", "/ecommerce/items"),
+        ("invalid-parameter", "/ecommerce/value"),
+    ]
+    assert [(f.code, f.pointer) for f in Validator(p).check(event)] == expected
+    assert [(f.code, f.pointer) for f in validate_events(p, [event])] == expected  # check_all
+
+
+def test_repeats_are_dropped_after_consent_and_deprecation_too() -> None:
+    both = {"allOf": [{"type": "integer"}, {"type": "integer"}]}
+    spec = EventSpec("a", parameters={"n": both}, deprecated="use b")
+    found = validate_events(plan(spec, consent="required"), stream({"event": "a", "n": "x"}))
+    assert [f.code for f in found] == ["consent", "deprecated-event", "invalid-parameter"]

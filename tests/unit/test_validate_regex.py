@@ -17,7 +17,13 @@ import jsonschema
 import jsonschema_rs
 import pytest
 
-from tracker_check.validate.regex import PatternError, check_pattern, engine_schema, translate
+from tracker_check.validate.regex import (
+    PatternError,
+    check_pattern,
+    engine_schema,
+    schema_patterns,
+    translate,
+)
 
 CASES = [
     ("^\\d+$", "123", True),
@@ -181,3 +187,23 @@ def test_pattern_properties_use_ecma_semantics() -> None:
     assert jsonschema.Draft202012Validator(engine_schema(schema, "python")).is_valid(bad)
     assert jsonschema_rs.validator_for(engine_schema(schema, "rust")).is_valid(bad)
     assert not jsonschema_rs.validator_for(engine_schema(schema, "rust")).is_valid({"n1": "x"})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "engine"),
+    [("(?<=ab+)c", "Python's re"), ("x{4294967296}", "Python's re"), ("(?=a)*", "jsonschema_rs")],
+)
+def test_check_pattern_asks_both_engines(pattern: str, engine: str) -> None:
+    translate(pattern, "python")  # valid ECMA-262 syntax ...
+    problem = check_pattern(pattern)  # ... that one engine cannot compile
+    assert problem is not None and engine in problem
+
+
+def test_schema_patterns_finds_patterns_in_schema_positions_only() -> None:
+    schema = {
+        "properties": {"a": {"pattern": "^a$"}, "pattern": {"type": "string"}},
+        "patternProperties": {"^k": {"items": {"pattern": "^i$"}}},
+        "enum": [{"pattern": "no"}],
+        "$defs": {"d": {"allOf": [{"pattern": "^d$"}]}},
+    }
+    assert sorted(schema_patterns(schema)) == ["^a$", "^d$", "^i$", "^k"]

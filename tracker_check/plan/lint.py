@@ -17,15 +17,15 @@ from tracker_check.models import Finding
 from tracker_check.plan.metaschema import context, did_you_mean, schema_findings
 from tracker_check.plan.model import STEP_ACTIONS, Plan
 from tracker_check.plan.parse import parse_plan
-from tracker_check.plan.patterns import pattern_problem
 from tracker_check.plan.schemawalk import follow, fragments, path_problem, ref_target
 from tracker_check.plan.varrefs import variable_findings
 from tracker_check.plan.yamlpos import Positions, escape, load_yaml, plan_error
+from tracker_check.validate.regex import check_pattern
 
 GA4_SCHEMA = "ga4.v1.json"
 _PATTERN_HINT = (
-    "a pattern must work as ECMA-262 and as a Python regex (no \\p{..}, no (?<name>..)), "
-    "e.g. ^[A-Z]{3}$"
+    "patterns are ECMA-262 and must compile on both engines: no \\p{..}, \\A, \\Z, (?P<..>) "
+    "or (?x), only fixed-width look-behinds; e.g. ^[A-Z]{3}$"
 )
 
 
@@ -140,14 +140,14 @@ class _Checks:
                 yield from fragments(frag, f"{base}/{escape(name)}")
 
     def schemas(self) -> Iterator[Finding]:
-        """Dangling `$ref`s and patterns that are not portable regular expressions."""
+        """Dangling `$ref`s, and patterns the validator refuses (`regex.check_pattern`)."""
         for frag, ptr in self._all_fragments():
             ref = frag.get("$ref")
             if isinstance(ref, str):
                 yield from self._ref(ref, f"{ptr}/$ref")
             pattern = frag.get("pattern")
             if isinstance(pattern, str):
-                problem = pattern_problem(pattern)
+                problem = check_pattern(pattern)
                 if problem:
                     yield plan_error(
                         f"invalid regular expression in `pattern`: {problem}",
@@ -155,7 +155,7 @@ class _Checks:
                         _PATTERN_HINT,
                     )
             for key in _dict(frag.get("patternProperties")):
-                problem = pattern_problem(key)
+                problem = check_pattern(key)
                 if problem:
                     yield plan_error(
                         f"invalid regular expression in `patternProperties`: {problem}",

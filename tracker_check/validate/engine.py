@@ -17,7 +17,12 @@ import jsonschema_rs
 from jsonschema.exceptions import best_match
 
 from tracker_check.validate.messages import describe_problem, display_path, pointer
-from tracker_check.validate.regex import engine_schema
+from tracker_check.validate.regex import (
+    PatternError,
+    check_pattern,
+    engine_schema,
+    schema_patterns,
+)
 
 Path = tuple[str | int, ...]
 
@@ -57,6 +62,10 @@ class EventSchema:
     def __init__(self, name: str, schema: dict[str, Any]) -> None:
         self.name = name
         self.schema = schema  # ECMA patterns, as `tracker-check schema` prints it
+        for pattern in schema_patterns(schema):  # the Python engine compiles them only later
+            problem = check_pattern(pattern)
+            if problem:
+                raise PatternError(problem)
         self.rust = jsonschema_rs.validator_for(engine_schema(schema, "rust"))
         self.is_valid = self.rust.is_valid  # bound once: the hot path is one call
         self._python: Any = None

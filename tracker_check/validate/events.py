@@ -19,28 +19,28 @@ offline EVENTS file). Per record:
 
 Top-level parameters named `gtm.*` (GTM adds `gtm.uniqueEventId` to pushes) never count as
 unexpected. The valid path is one dict lookup and one `is_valid` call: findings are built
-only for events that break a rule.
+only for events that break a rule. What is kept per document (consent, the data model, the
+`ecommerce` subtree) lives in `model_state`; how each finding reads, in `findings`.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable
 from typing import Any
 
 from tracker_check.compile import compile_event, effective_policy
-from tracker_check.datamodel import DataModel
 from tracker_check.errors import PlanError
 from tracker_check.models import Event, EventKind, Finding, Severity
 from tracker_check.plan.model import EventSpec, Plan
 from tracker_check.rules import rule
-from tracker_check.validate.engine import MISSING, UNEXPECTED, EventSchema, Violation
-from tracker_check.validate.messages import display_path, pointer
+from tracker_check.validate import findings
+from tracker_check.validate.engine import UNEXPECTED, EventSchema
+from tracker_check.validate.messages import display_path
+from tracker_check.validate.model_state import NO_VALUE, DocumentState, has_dotted_ecommerce
 from tracker_check.validate.regex import PatternError
 
 _POLICY_SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARNING}
-_NO_VALUE = object()
 
 
 class _Planned:
@@ -88,38 +88,6 @@ class _Planned:
         )
 
 
-class _Document:
-    """Per-document state: consent seen, and the GTM data model (kept lazily)."""
-
-    __slots__ = ("consent", "eco_dirty", "eco_model", "eco_pending", "model")
-
-    def __init__(self, full_model: bool) -> None:
-        self.consent = False
-        self.model: DataModel | None = DataModel() if full_model else None
-        # The `ecommerce` subtree since it was last cleared: the pushes that wrote it, merged
-        # into a DataModel only when a stale-items check needs it (keeps the valid path cheap).
-        self.eco_pending: list[Event] = []
-        self.eco_model: DataModel | None = None
-        self.eco_dirty = False  # eco_pending or eco_model holds something
-
-    def eco_push(self, event: Event) -> None:
-        self.eco_pending.append(event)
-        self.eco_dirty = True
-
-    def eco_state(self) -> DataModel:
-        if self.eco_model is None:
-            self.eco_model = DataModel()
-        for event in self.eco_pending:
-            self.eco_model.apply(event)
-        self.eco_pending.clear()
-        return self.eco_model
-
-    def eco_reset(self) -> None:
-        self.eco_pending.clear()
-        self.eco_model = None
-        self.eco_dirty = False
-
-
 class Validator:
     """Checks a stream of Events against a plan. One instance per run (duplicates, consent)."""
 
@@ -129,7 +97,7 @@ class Validator:
         self._unplanned = _POLICY_SEVERITY.get(plan.settings.unplanned_events)
         self._consent = plan.settings.consent == "required"
         self._full_model = any(p.model_scope for p in self._planned.values())
-        self._docs: dict[str, _Document] = {}
+        self._docs: dict[str, DocumentState] = {}
         self._seen: dict[tuple[str, str, str], int] = {}  # (event, path, value) -> first index
 
     def schema(self, name: str) -> EventSchema:
@@ -141,30 +109,30 @@ class Validator:
         Same findings as calling `check` per event (a test holds them equal): only
         `{ecommerce: null}` clears and schema-only events on a clean model skip the call.
         """
-        findings: list[Finding] = []
-        add, check = findings.extend, self.check
+        found: list[Finding] = []
+        add, check = found.extend, self.check
         if self._full_model:
             for event in events:
                 add(check(event))
-            return findings
+            return found
         planned_get, docs = self._planned.get, self._docs
         last_key: str | None = None
-        doc: _Document | None = None
+        doc: DocumentState | None = None
         for event in events:
             key = event.document
             if key != last_key or doc is None:
                 doc = docs.get(key)
                 if doc is None:
-                    doc = docs[key] = _Document(False)
+                    doc = docs[key] = DocumentState(False)
                 last_key = key
             kind, params = event.kind, event.parameters
             if kind is _DATA:
-                if params.get("ecommerce", _NO_VALUE) is None:
+                if params.get("ecommerce", NO_VALUE) is None:
                     if doc.eco_dirty:
                         doc.eco_reset()
                     continue
             elif kind is _EVENT and event.source == "gtm" and not doc.eco_dirty:
-                eco = params.get("ecommerce", _NO_VALUE)
+                eco = params.get("ecommerce", NO_VALUE)
                 if type(eco) is dict and "__type" not in eco and eco.get("_clear") is not True:
                     planned = planned_get(event.name)  # type: ignore[arg-type]
                     if planned is not None and planned.plain:
@@ -173,12 +141,12 @@ class Validator:
                             add(self._violations(event, planned, params))
                         continue
             add(check(event))
-        return findings
+        return found
 
     def check(self, event: Event) -> list[Finding]:
         doc = self._docs.get(event.document)
         if doc is None:
-            doc = self._docs[event.document] = _Document(self._full_model)
+            doc = self._docs[event.document] = DocumentState(self._full_model)
         if doc.model is not None:
             doc.model.apply(event)
         kind = event.kind
@@ -186,13 +154,14 @@ class Validator:
         if kind is _EVENT:
             stale = None
             if event.source == "gtm":
-                eco = params.get("ecommerce", _NO_VALUE)
-                if eco is _NO_VALUE and not _has_dotted_ecommerce(params):
+                eco = params.get("ecommerce", NO_VALUE)
+                if eco is NO_VALUE and not has_dotted_ecommerce(params):
                     pass
                 elif type(eco) is dict and "__type" not in eco and not doc.eco_dirty:
                     doc.eco_push(event)  # the model's ecommerce is now this push's
                 else:
-                    stale = self._track_ecommerce(event, doc)
+                    leak = doc.track_ecommerce(event)
+                    stale = None if leak is None else findings.stale_model_data(event, leak)
             planned = self._planned.get(event.name)  # type: ignore[arg-type]
             if planned is None:
                 return self._unplanned_event(event, stale)
@@ -202,16 +171,16 @@ class Validator:
                 return self._violations(event, planned, params)
             return self._planned_event(event, doc, planned, stale)
         if kind is _DATA:
-            eco = params.get("ecommerce", _NO_VALUE)
+            eco = params.get("ecommerce", NO_VALUE)
             if eco is None:
                 if doc.eco_dirty:
                     doc.eco_reset()
-            elif eco is not _NO_VALUE or _has_dotted_ecommerce(params):
-                self._track_ecommerce(event, doc)
+            elif eco is not NO_VALUE or has_dotted_ecommerce(params):
+                doc.track_ecommerce(event)
         elif kind is _COMMAND:
-            self._command(event, doc)
+            doc.command(event)
         elif kind is _GTAG_ARRAY:
-            return [self._gtag_array(event)]
+            return [findings.gtag_array(event)]
         return []
 
     # --- events -------------------------------------------------------------------------
@@ -219,36 +188,29 @@ class Validator:
     def _unplanned_event(self, event: Event, stale: Finding | None) -> list[Finding]:
         if self._unplanned is None or event.is_gtm_internal:
             return [stale] if stale else []
-        found = [self._unplanned_finding(event, event.name or "", self._unplanned)]
+        found = [findings.unplanned(event, self.plan.events, self._unplanned)]
         return [*found, stale] if stale else found
 
     def _planned_event(
-        self, event: Event, doc: _Document, planned: _Planned, stale: Finding | None
+        self, event: Event, doc: DocumentState, planned: _Planned, stale: Finding | None
     ) -> list[Finding]:
-        name = event.name or ""
-        findings: list[Finding] = []
+        found: list[Finding] = []
         if self._consent and not doc.consent:
-            findings.append(self._finding(event, "consent", _consent_message(name), hint=_HINT))
+            found.append(findings.consent(event))
         if planned.deprecated is not None:
-            note = planned.deprecated
-            message = f"{name} is deprecated: {note}" if note else f"{name} is deprecated"
-            findings.append(self._finding(event, "deprecated-event", message))
+            found.append(findings.deprecated(event, planned.deprecated))
         instance = self._instance(event, doc, planned)
         if not planned.is_valid(instance):
-            findings.extend(self._violations(event, planned, instance))
+            found.extend(self._violations(event, planned, instance))
         if planned.unique:
-            findings.extend(self._duplicates(event, planned, instance))
+            found.extend(self._duplicates(event, planned, instance))
         if stale is not None:
-            findings.append(stale)
-        return findings
+            found.append(stale)
+        return findings.distinct(found)
 
-    def _instance(self, event: Event, doc: _Document, planned: _Planned) -> Any:
-        if not planned.model_scope or doc.model is None:
-            return event.parameters
-        state = doc.model.state
-        state.pop("event", None)
-        state.pop("gtm", None)
-        return state
+    def _instance(self, event: Event, doc: DocumentState, planned: _Planned) -> Any:
+        state = doc.model_params() if planned.model_scope else None
+        return event.parameters if state is None else state
 
     def _violations(self, event: Event, planned: _Planned, instance: Any) -> list[Finding]:
         out = []
@@ -259,154 +221,23 @@ class Validator:
                 severity = planned.unexpected or Severity.WARNING
             else:
                 severity = rule(v.code).severity
-            out.append(self._violation(event, v, severity))
-        return out
-
-    def _violation(self, event: Event, v: Violation, severity: Severity) -> Finding:
-        hint = None
-        if v.code == UNEXPECTED:
-            hint = "add it to the plan, or remove it from the push (it may be debug data or PII)"
-        elif v.code == MISSING and not v.path[:-1]:
-            hint = "listed parameters are required unless marked `optional: true`"
-        return Finding(
-            v.code,
-            severity,
-            f"{event.name}: {v.message}",
-            flow=event.flow,
-            step=event.step,
-            event=event.name,
-            event_index=event.index,
-            pointer=v.pointer,
-            expected=v.expected,
-            actual=v.actual,
-            hint=hint,
-            url=event.url,
-        )
+            out.append(findings.violation(event, v, severity))
+        return findings.distinct(out)
 
     def _duplicates(self, event: Event, planned: _Planned, instance: Any) -> list[Finding]:
         out = []
         name = event.name or ""
         for dotted, parts in planned.unique:
             value = _get(instance, parts)
-            if value is _NO_VALUE or value is None:
+            if value is NO_VALUE or value is None:
                 continue
             key = (name, dotted, json.dumps(value, sort_keys=True, default=str))
             first = self._seen.get(key)
             if first is None:
                 self._seen[key] = event.index
             else:
-                message = (
-                    f"{name}: {dotted} {json.dumps(value, default=str)} was already sent by "
-                    f"event #{first}"
-                )
-                out.append(
-                    self._finding(
-                        event,
-                        "duplicate-event",
-                        message,
-                        pointer=pointer(tuple(parts)),
-                        actual=value,
-                        hint="send each unique value once (e.g. guard the purchase push "
-                        "against page reloads)",
-                    )
-                )
+                out.append(findings.duplicate(event, dotted, parts, value, first))
         return out
-
-    # --- the GTM data model -----------------------------------------------------------
-
-    def _track_ecommerce(self, event: Event, doc: _Document) -> Finding | None:
-        """Follow the document's `ecommerce` subtree; a stale-model-data Finding or None."""
-        params = event.parameters
-        eco = params.get("ecommerce", _NO_VALUE)
-        if eco is not _NO_VALUE and not _is_container(eco):
-            if doc.eco_pending or doc.eco_model is not None:
-                doc.eco_reset()  # `{ecommerce: null}` (or any scalar) clears the subtree
-            return None
-        was_dirty = doc.eco_dirty
-        if isinstance(eco, dict) and (eco.get("_clear") is True or params.get("_clear") is True):
-            doc.eco_reset()
-            was_dirty = False
-        doc.eco_push(event)
-        if event.kind is not EventKind.EVENT or not was_dirty or not isinstance(eco, dict):
-            return None
-        own = eco.get("items")
-        merged = doc.eco_state().get("ecommerce.items")
-        if merged == own:
-            return None
-        return self._stale(event, own, merged)
-
-    def _stale(self, event: Event, own: Any, merged: Any) -> Finding:
-        def count(items: Any) -> str:
-            return f"{len(items)} item(s)" if isinstance(items, list) else "no items"
-
-        message = (
-            f"{event.name}: the GTM data model's ecommerce.items ({count(merged)}) differ from "
-            f"this push's ({count(own)}): items of an earlier push leak into this event"
-        )
-        return self._finding(
-            event,
-            "stale-model-data",
-            message,
-            pointer="/ecommerce/items",
-            expected=own,
-            actual=merged,
-            hint="push {ecommerce: null} before every ecommerce event",
-        )
-
-    def _command(self, event: Event, doc: _Document) -> None:
-        if event.name == "consent" and event.args[:1] == ("default",):
-            doc.consent = True
-        elif event.source == "gtag" and event.name == "set":
-            if any(isinstance(a, dict) and "ecommerce" in a for a in event.args) or (
-                event.args and str(event.args[0]).split(".")[0] == "ecommerce"
-            ):
-                doc.eco_push(event)
-        elif event.source == "gtm" and (event.name or "").startswith("ecommerce."):
-            doc.eco_push(event)
-
-    # --- findings -----------------------------------------------------------------------
-
-    def _gtag_array(self, event: Event) -> Finding:
-        shown = ", ".join(json.dumps(a, default=str) for a in event.args[:2])
-        return self._finding(
-            event,
-            "gtag-array-command",
-            f"gtag({shown}, ...) was pushed as a plain array; gtag.js ignores it",
-            hint="define gtag as `function gtag(){dataLayer.push(arguments);}`",
-        )
-
-    def _unplanned_finding(self, event: Event, name: str, severity: Severity) -> Finding:
-        close = difflib.get_close_matches(name, list(self.plan.events), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "add it to `events:` in the plan"
-        message = f"{name} is not in the tracking plan"
-        return self._finding(event, "unplanned-event", message, severity=severity, hint=hint)
-
-    def _finding(
-        self,
-        event: Event,
-        code: str,
-        message: str,
-        *,
-        severity: Severity | None = None,
-        pointer: str | None = "",
-        expected: Any = None,
-        actual: Any = None,
-        hint: str | None = None,
-    ) -> Finding:
-        return Finding(
-            code,
-            severity or rule(code).severity,
-            message,
-            flow=event.flow,
-            step=event.step,
-            event=event.name,
-            event_index=event.index,
-            pointer=pointer,
-            expected=expected,
-            actual=actual,
-            hint=hint,
-            url=event.url,
-        )
 
 
 _EVENT, _DATA, _COMMAND, _GTAG_ARRAY = (
@@ -415,22 +246,6 @@ _EVENT, _DATA, _COMMAND, _GTAG_ARRAY = (
     EventKind.COMMAND,
     EventKind.GTAG_ARRAY,
 )
-
-
-def _has_dotted_ecommerce(params: dict[str, Any]) -> bool:
-    """A key such as `ecommerce.items` (GTM expands dotted keys into the model)."""
-    return any(key.startswith("ecommerce.") for key in params)
-
-
-def _is_container(value: Any) -> bool:
-    return isinstance(value, list) or (isinstance(value, dict) and "__type" not in value)
-
-
-_HINT = "push gtag('consent', 'default', {...}) before any tracking on every page"
-
-
-def _consent_message(name: str) -> str:
-    return f"{name} fired before any consent default on its page"
 
 
 def _split(dotted: str) -> tuple[str | int, ...]:
@@ -444,7 +259,7 @@ def _get(value: Any, parts: tuple[str | int, ...]) -> Any:
         elif isinstance(value, list) and isinstance(part, int) and part < len(value):
             value = value[part]
         else:
-            return _NO_VALUE
+            return NO_VALUE
     return value
 
 

@@ -27,7 +27,10 @@ What the translation pins down (all tested in tests/unit/test_validate_regex.py)
 
 Rejected with PatternError (they are not ECMA-262, or Python cannot express them):
 escapes such as `\\A \\Z \\z \\a \\e`, inline flags other than `(?i:...)`/`(?-i:...)`,
-and `\\p{...}` Unicode properties (Rust has them, Python's `re` does not).
+and `\\p{...}` Unicode properties (Rust has them, Python's `re` does not). `check_pattern`
+also refuses what either engine cannot compile once translated (a variable-width
+look-behind in Python, a quantified look-around or a huge repeat in Rust); `EventSchema`
+raises PatternError for such a pattern, and `lint` reports it as a plan-error.
 """
 
 from __future__ import annotations
@@ -295,17 +298,55 @@ def translate(pattern: str, dialect: Dialect) -> str:
     return _Translator(pattern, dialect).run()
 
 
+@functools.lru_cache(maxsize=4096)
 def check_pattern(pattern: str) -> str | None:
-    """None when `pattern` works on both engines, else a one-line reason (for lint)."""
+    """None when `pattern` works on both engines, else a one-line reason.
+
+    The one answer to "can tracker-check use this pattern?": `lint` asks it for every
+    `pattern` and `patternProperties` key, and `EventSchema` refuses a schema holding a
+    pattern it rejects, so a plan that lints clean always builds a `Validator`. Each
+    engine compiles its translation: Python's `re` refuses e.g. variable-width
+    look-behinds, the Rust engine e.g. quantified look-arounds and very large repeats.
+    """
     try:
         python = translate(pattern, "python")
-        translate(pattern, "rust")
-        re.compile(python)
+        rust = translate(pattern, "rust")
     except PatternError as exc:
         return str(exc)
-    except re.error as exc:
-        return f"invalid regular expression {pattern!r}: {exc}"
+    try:
+        re.compile(python)
+    except (re.error, OverflowError, RecursionError) as exc:
+        # re.error's own position is in the translation, not in the user's pattern
+        reason = exc.msg if isinstance(exc, re.error) else str(exc)
+        return f"{reason} (Python's re) in pattern {pattern!r}"
+    import jsonschema_rs  # ~0.1 s to import: only `lint` of a plan with patterns pays it here
+
+    try:
+        jsonschema_rs.validator_for({"pattern": rust})
+    except ValueError:
+        return (
+            f"the Rust engine (jsonschema_rs) cannot compile pattern {pattern!r} "
+            "(too large once compiled, or a quantifier on a look-around)"
+        )
     return None
+
+
+def schema_patterns(schema: Any) -> list[str]:
+    """Every `pattern` and `patternProperties` key in `schema`, in schema positions only."""
+    found: list[str] = []
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append(node["pattern"])
+            props = node.get("patternProperties")
+            if isinstance(props, dict):
+                found.extend(props)
+            map_children(node, visit)
+        return node
+
+    visit(schema)
+    return found
 
 
 def engine_schema(schema: Any, dialect: Dialect) -> Any:

@@ -1,0 +1,119 @@
+"""What the validator remembers about one document (page or frame) between records. Pure.
+
+`Validator` keeps one `DocumentState` per `Event.document` and feeds it every record in
+capture order. It tracks three things:
+
+- consent: whether `gtag('consent', 'default', ...)` has been pushed yet (`consent`).
+- the full GTM data model (`model`), only when some planned event has `scope: model`: such
+  events are checked against `model_params()`, the merged model after the push with the
+  `event` key and GTM's own `gtm` object removed.
+- the `ecommerce` subtree, for stale-model-data: a GTM ecommerce push whose own
+  `ecommerce.items` differ from the items in the document's merged model means items of an
+  earlier push leak into this event (`track_ecommerce` returns a `Stale` then). Only the
+  pushes since the subtree was last cleared are kept, and merged into a `DataModel` only when
+  a check needs it, so the valid path stays cheap. `{ecommerce: null}` (or any scalar),
+  `_clear: true` and a fresh ecommerce push on a clean subtree reset it.
+
+`eco_dirty`, `eco_push` and `eco_reset` are public because `Validator.check_all` inlines the
+two commonest records (a `{ecommerce: null}` clear, a schema-only ecommerce event on a
+clean subtree) without a method call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker_check.datamodel import DataModel
+from tracker_check.models import Event, EventKind
+
+NO_VALUE = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """An ecommerce event whose own items differ from the merged model's."""
+
+    own: Any  # `ecommerce.items` of the push itself (None when it has none)
+    merged: Any  # `ecommerce.items` in the document's model after the push
+
+
+class DocumentState:
+    """Per-document state: consent seen, the GTM data model and the ecommerce subtree."""
+
+    __slots__ = ("consent", "eco_dirty", "eco_model", "eco_pending", "model")
+
+    def __init__(self, full_model: bool) -> None:
+        self.consent = False
+        self.model: DataModel | None = DataModel() if full_model else None
+        # The `ecommerce` subtree since it was last cleared: the pushes that wrote it, merged
+        # into a DataModel only when a stale-items check needs it (keeps the valid path cheap).
+        self.eco_pending: list[Event] = []
+        self.eco_model: DataModel | None = None
+        self.eco_dirty = False  # eco_pending or eco_model holds something
+
+    def eco_push(self, event: Event) -> None:
+        self.eco_pending.append(event)
+        self.eco_dirty = True
+
+    def eco_state(self) -> DataModel:
+        if self.eco_model is None:
+            self.eco_model = DataModel()
+        for event in self.eco_pending:
+            self.eco_model.apply(event)
+        self.eco_pending.clear()
+        return self.eco_model
+
+    def eco_reset(self) -> None:
+        self.eco_pending.clear()
+        self.eco_model = None
+        self.eco_dirty = False
+
+    def model_params(self) -> dict[str, Any] | None:
+        """The merged data model as a `scope: model` event's parameters (None: not kept)."""
+        if self.model is None:
+            return None
+        state = self.model.state
+        state.pop("event", None)
+        state.pop("gtm", None)
+        return state
+
+    def track_ecommerce(self, event: Event) -> Stale | None:
+        """Follow the `ecommerce` subtree through one push; a `Stale` when items leak."""
+        params = event.parameters
+        eco = params.get("ecommerce", NO_VALUE)
+        if eco is not NO_VALUE and not _is_container(eco):
+            if self.eco_pending or self.eco_model is not None:
+                self.eco_reset()  # `{ecommerce: null}` (or any scalar) clears the subtree
+            return None
+        was_dirty = self.eco_dirty
+        if isinstance(eco, dict) and (eco.get("_clear") is True or params.get("_clear") is True):
+            self.eco_reset()
+            was_dirty = False
+        self.eco_push(event)
+        if event.kind is not EventKind.EVENT or not was_dirty or not isinstance(eco, dict):
+            return None
+        own = eco.get("items")
+        merged = self.eco_state().get("ecommerce.items")
+        return None if merged == own else Stale(own, merged)
+
+    def command(self, event: Event) -> None:
+        """A COMMAND record: a consent default, or a command that writes `ecommerce`."""
+        if event.name == "consent" and event.args[:1] == ("default",):
+            self.consent = True
+        elif event.source == "gtag" and event.name == "set":
+            if any(isinstance(a, dict) and "ecommerce" in a for a in event.args) or (
+                event.args and str(event.args[0]).split(".")[0] == "ecommerce"
+            ):
+                self.eco_push(event)
+        elif event.source == "gtm" and (event.name or "").startswith("ecommerce."):
+            self.eco_push(event)
+
+
+def has_dotted_ecommerce(params: dict[str, Any]) -> bool:
+    """A key such as `ecommerce.items` (GTM expands dotted keys into the model)."""
+    return any(key.startswith("ecommerce.") for key in params)
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, list) or (isinstance(value, dict) and "__type" not in value)
