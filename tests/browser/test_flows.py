@@ -206,7 +206,7 @@ def fault(report: RunReport, flow: str) -> Any:
 def test_missing_selector_message_and_screenshot(faults_report: RunReport) -> None:
     f = fault(faults_report, "missing selector")
     assert f.message == (
-        "step 1 (click #renamed-button) failed (#renamed-button): "
+        "step 2 (click #renamed-button) failed (#renamed-button): "
         "selector #renamed-button not found (Timeout 700ms exceeded.)"
     )
     assert "\n" not in f.message and f.hint

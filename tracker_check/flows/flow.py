@@ -309,7 +309,7 @@ class _FlowRun:
             Finding(
                 "step-failed",
                 rule("step-failed").severity,
-                f"step {i} ({self._label}) failed{selector}: {message}",
+                f"step {i + 1} ({self._label}) failed{selector}: {message}",
                 flow=self.flow.name,
                 step=i,
                 step_label=self._label,

@@ -108,7 +108,7 @@ def judge_step(
             out.append(
                 finding(
                     "missing-event",
-                    f"expected event {x.event} did not fire during step {step} ({step_label})",
+                    f"expected event {x.event} did not fire during step {step + 1} ({step_label})",
                     expected=x.event,
                     hint="check the element's selector and the code that pushes the event",
                 )
