@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -25,6 +25,10 @@ from tracker_check.cli.common import (
     write_report,
 )
 
+if TYPE_CHECKING:
+    from tracker_check.flows.runner import RunOptions
+    from tracker_check.plan.model import Plan
+
 
 def parse_duration_ms(text: str) -> int:
     """'5s', '500ms', '1.5s', '2m' or a bare number of milliseconds."""
@@ -42,6 +46,48 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(m[1]), int(m[2])
 
 
+WorkersOpt = Annotated[
+    int,
+    typer.Option("--workers", "-w", min=1, metavar="N", help="Flows run at once (one browser)."),
+]
+ReportDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report-dir",
+        metavar="DIR",
+        help="Keep screenshots and traces here, plus an HTML report (index.html).",
+    ),
+]
+BrowserPathOpt = Annotated[
+    str | None,
+    typer.Option("--browser-path", metavar="PATH", help="Chromium/Chrome executable."),
+]
+
+
+def run_and_report(
+    plan: Plan,
+    options: RunOptions,
+    *,
+    serve_dir: Path | None,
+    fmt: Format,
+    output: Path | None,
+    no_color: bool,
+    verbose: bool,
+    no_fail: bool,
+) -> NoReturn:
+    """Run the flows, write the report (and index.html into --report-dir), exit per spec."""
+    from tracker_check.flows.runner import run_plan
+
+    report = run_plan(plan, options, serve_dir=serve_dir)
+    if report.error and (fmt is not Format.text or output is not None):
+        err(f"error: {report.error}")  # the text report on stdout already says it
+    report_dir = options.report_dir
+    write_report(report, fmt, output, no_color=no_color, verbose=verbose, report_dir=report_dir)
+    if report_dir is not None and not (fmt is Format.html and output == report_dir / "index.html"):
+        write_report(report, Format.html, report_dir / "index.html", report_dir=report_dir)
+    finish(report, no_fail=no_fail)
+
+
 def run(
     plan: Annotated[Path, typer.Argument(help="The tracking plan (YAML).")],
     base_url: Annotated[
@@ -53,12 +99,7 @@ def run(
             "--serve", metavar="DIR", help="Serve this folder on 127.0.0.1 and run against it."
         ),
     ] = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers", "-w", min=1, metavar="N", help="Flows run at once (one browser)."
-        ),
-    ] = 1,
+    workers: WorkersOpt = 1,
     flow: Annotated[
         list[str] | None,
         typer.Option(
@@ -77,22 +118,14 @@ def run(
     ] = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
-    report_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--report-dir", metavar="DIR", help="Keep screenshots and traces in this folder."
-        ),
-    ] = None,
+    report_dir: ReportDirOpt = None,
     trace: Annotated[
         str,
         typer.Option(
             "--trace", metavar="MODE", help="Playwright traces: off, on or retain-on-failure."
         ),
     ] = "off",
-    browser_path: Annotated[
-        str | None,
-        typer.Option("--browser-path", metavar="PATH", help="Chromium/Chrome executable."),
-    ] = None,
+    browser_path: BrowserPathOpt = None,
     connect: Annotated[
         str | None,
         typer.Option(
@@ -109,7 +142,7 @@ def run(
     """Walk the plan's flows like a customer and check every data-layer push."""
 
     def body() -> None:
-        from tracker_check.flows.runner import RunOptions, run_plan
+        from tracker_check.flows.runner import RunOptions
         from tracker_check.plan.load import load_plan
 
         if trace not in ("off", "on", "retain-on-failure"):
@@ -130,11 +163,16 @@ def run(
             headless=not headed,
             progress=not quiet and sys.stderr.isatty(),
         )
-        report = run_plan(loaded, options, serve_dir=serve_dir)
-        if report.error and (fmt is not Format.text or output is not None):
-            err(f"error: {report.error}")  # the text report on stdout already says it
-        write_report(report, fmt, output, no_color=no_color, verbose=verbose, report_dir=report_dir)
-        finish(report, no_fail=no_fail)
+        run_and_report(
+            loaded,
+            options,
+            serve_dir=serve_dir,
+            fmt=fmt,
+            output=output,
+            no_color=no_color,
+            verbose=verbose,
+            no_fail=no_fail,
+        )
 
     guarded(body, debug=debug)
 
