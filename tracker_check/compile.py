@@ -34,28 +34,16 @@ from urllib.parse import unquote
 from tracker_check.errors import PlanError
 from tracker_check.models import Finding, Location
 from tracker_check.plan.model import EventSpec, Plan
+from tracker_check.plan.schemawalk import SUBSCHEMA_LIST, SUBSCHEMA_MAP, SUBSCHEMA_ONE
 from tracker_check.rules import rule
 
 DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 GA4_PREFIX = "ga4."
 GA4_SCHEMA = "ga4.v1.json"
 
-# keywords whose value is one schema / a name -> schema map / a list of schemas
-_ONE = (
-    "items",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "additionalItems",
-)
-_MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+_ONE = SUBSCHEMA_ONE
+_MAP = (*SUBSCHEMA_MAP, "$defs", "definitions")  # compiling also rewrites definitions
+_LIST = SUBSCHEMA_LIST
 
 
 def map_children(schema: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, Any]:

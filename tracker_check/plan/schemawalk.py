@@ -10,7 +10,7 @@ from tracker_check.plan.metaschema import did_you_mean
 from tracker_check.plan.yamlpos import escape
 
 # keywords holding one subschema / a name → subschema map / a list of subschemas
-_ONE = (
+SUBSCHEMA_ONE = (  # shared with compile.py: one table of where subschemas live
     "items",
     "additionalProperties",
     "not",
@@ -21,9 +21,10 @@ _ONE = (
     "propertyNames",
     "unevaluatedItems",
     "unevaluatedProperties",
+    "additionalItems",
 )
-_MAP = ("properties", "patternProperties", "dependentSchemas")
-_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
+SUBSCHEMA_MAP = ("properties", "patternProperties", "dependentSchemas")
+SUBSCHEMA_LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _BRANCHES = ("allOf", "anyOf", "oneOf")
 _MAX_REFS = 32  # a path through more refs than this is a ref loop
 
@@ -33,14 +34,14 @@ def fragments(frag: Any, ptr: str) -> Iterator[tuple[dict[str, Any], str]]:
     if not isinstance(frag, dict):
         return
     yield frag, ptr
-    for key in _ONE:
+    for key in SUBSCHEMA_ONE:
         yield from fragments(frag.get(key), f"{ptr}/{key}")
-    for key in _MAP:
+    for key in SUBSCHEMA_MAP:
         sub = frag.get(key)
         if isinstance(sub, dict):
             for name, value in sub.items():
                 yield from fragments(value, f"{ptr}/{key}/{escape(str(name))}")
-    for key in _LIST:
+    for key in SUBSCHEMA_LIST:
         sub = frag.get(key)
         if isinstance(sub, list):
             for i, value in enumerate(sub):
