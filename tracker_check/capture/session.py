@@ -1,19 +1,28 @@
-"""Record one page: launch (or connect), load the URL, wait until the data layers are quiet.
+"""Record one page (or one flow of a plan): the library calls behind `tracker-check record`.
 
-The library call behind `tracker-check record`. Async, Playwright imported lazily.
+`record_url` launches (or connects), loads the URL and waits until the data layers are quiet.
+`record_flow` runs one flow with the runner, so its events come attributed to flow and step.
+Async, Playwright imported lazily.
 """
 
 from __future__ import annotations
 
 import asyncio
+import difflib
+import glob
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker_check.capture.browser import launch, new_context
 from tracker_check.capture.recorder import Recorder
-from tracker_check.errors import BrowserError
+from tracker_check.errors import BrowserError, UsageError
 from tracker_check.models import Event, Finding
+
+if TYPE_CHECKING:
+    from tracker_check.plan.model import Plan
+    from tracker_check.report.model import FlowResult
 
 GOTO_TIMEOUT_MS = 30_000
 MAX_WAIT_S = 60.0  # a page that never stops pushing still ends
@@ -26,6 +35,7 @@ class Recording:
     blocked_requests: tuple[str, ...] = ()
     recovered: frozenset[int] = field(default_factory=frozenset)
     status: int | None = None  # HTTP status of the main document
+    flow: FlowResult | None = None  # the judged flow, for `record_flow`
 
 
 async def record_url(
@@ -75,4 +85,44 @@ async def record_url(
         blocked_requests=tuple(recorder.blocked_requests),
         recovered=frozenset(recorder.recovered),
         status=response.status if response is not None else None,
+    )
+
+
+async def record_flow(
+    plan: Plan,
+    name: str,
+    *,
+    base_url: str | None = None,
+    browser_path: str | None = None,
+    connect: str | None = None,
+) -> Recording:
+    """Run the flow called `name` of `plan` and return its events and findings.
+
+    A failing flow is still a recording (its findings say why); an unreachable site or a
+    browser that cannot start is a BrowserError. An unknown name is a UsageError.
+    """
+    from tracker_check.flows.runner import RunOptions, run_plan_async
+
+    if plan.flow(name) is None:
+        names = [f.name for f in plan.flows]
+        close = difflib.get_close_matches(name, names, n=1)
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        else:
+            hint = f"flows in the plan: {', '.join(names)}" if names else "the plan has no flows"
+        raise UsageError(f"flow {name!r} is not in the plan", hint=hint)
+    # the runner takes globs: escape, so a name with `*` or `[` selects only itself
+    options = RunOptions(
+        base_url=base_url, flows=(glob.escape(name),), browser_path=browser_path, connect=connect
+    )
+    report = await run_plan_async(plan, options)
+    if report.error is not None:
+        raise BrowserError(report.error)
+    (result,) = report.flows
+    events = tuple(sorted(result.events, key=lambda e: e.index))
+    return Recording(
+        events=events,
+        findings=result.findings,
+        blocked_requests=tuple(report.extras.get("blocked_requests", ())),
+        flow=result,
     )
