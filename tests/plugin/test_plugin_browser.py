@@ -136,3 +136,28 @@ def test_conftest_launch_args_win_over_discovery(project: pytest.Pytester) -> No
     )
     result = project.runpytest_subprocess("-v")
     result.assert_outcomes(passed=2)
+
+
+def test_flow_items_honour_browser_channel(project: pytest.Pytester, shop_url: str) -> None:
+    # no branded browser here: an unknown channel shows the option reached the items' launch,
+    # as one line per item (the launch failure is remembered, not retried per flow)
+    result = project.runpytest_subprocess(
+        "--tracking-plan", "plan.yaml", "--tracker-base-url", shop_url,
+        "--browser-channel", "nonexistent-channel", "-k", "cart",
+    )  # fmt: skip
+    result.assert_outcomes(failed=2)
+    line = (
+        "cannot start browser channel 'nonexistent-channel': "
+        'Unsupported chromium channel "nonexistent-channel" (hint: known channels: chrome, *'
+    )
+    result.stdout.fnmatch_lines(
+        ["*_ flow: add to cart _*", line, "*_ flow: add to cart broken _*", line],
+        consecutive=False,
+    )
+    out = result.stdout.str()
+    assert "Traceback" not in out and "BrowserError" not in out
+    # without the option, discovery finds the Chromium as before
+    result = project.runpytest_subprocess(
+        "--tracking-plan", "plan.yaml", "--tracker-base-url", shop_url, "plan.yaml::add to cart"
+    )
+    result.assert_outcomes(passed=1)

@@ -127,3 +127,78 @@ def test_fallback_must_be_executable(bare: Path) -> None:
     os.chmod(path, 0o644)
     with pytest.raises(BrowserError):
         browser.find_browser(None)
+
+
+class _FakeChromium:
+    """Records `launch` keyword arguments; fails like Playwright when `error` is set."""
+
+    executable_path = "/nonexistent/playwright-chromium"
+
+    def __init__(self, error: str | None = None) -> None:
+        self.error = error
+        self.calls: list[dict[str, object]] = []
+
+    async def launch(self, **kw: object) -> object:
+        self.calls.append(kw)
+        if self.error is not None:
+            raise RuntimeError(self.error)
+        return "browser"
+
+
+class _FakePlaywright:
+    def __init__(self, chromium: _FakeChromium) -> None:
+        self.chromium = chromium
+
+
+def _launch(chromium: _FakeChromium, **kw: object) -> object:
+    import asyncio
+
+    return asyncio.run(browser.launch(_FakePlaywright(chromium), **kw))  # type: ignore[arg-type]
+
+
+def test_channel_replaces_discovery(bare: Path) -> None:
+    # no Chromium anywhere: discovery would fail, the channel is Playwright's to find
+    chromium = _FakeChromium()
+    assert _launch(chromium, channel="chrome", headless=False) == "browser"
+    assert chromium.calls == [{"channel": "chrome", "headless": False}]
+
+
+def test_without_channel_discovery_launches_the_found_executable(bare: Path) -> None:
+    found = _exe(bare / "bin", "chromium")
+    chromium = _FakeChromium()
+    _launch(chromium)
+    assert chromium.calls == [{"executable_path": str(found), "headless": True}]
+
+
+def test_missing_channel_is_one_line_with_an_install_hint(bare: Path) -> None:
+    chromium = _FakeChromium(
+        "BrowserType.launch: Chromium distribution 'chrome' is not found at "
+        '/opt/google/chrome/chrome\nRun "playwright install chrome"'
+    )
+    with pytest.raises(BrowserError) as info:
+        _launch(chromium, channel="chrome")
+    assert info.value.exit_code == 3
+    assert info.value.one_line() == (
+        "cannot start browser channel 'chrome': Chromium distribution 'chrome' is not found at "
+        "/opt/google/chrome/chrome (hint: install it (`playwright install chrome`), "
+        "or use another channel)"
+    )
+
+
+def test_unknown_channel_lists_the_known_ones(bare: Path) -> None:
+    chromium = _FakeChromium('BrowserType.launch: Unsupported chromium channel "nope"')
+    with pytest.raises(BrowserError) as info:
+        _launch(chromium, channel="nope")
+    line = info.value.one_line()
+    assert line.startswith(
+        "cannot start browser channel 'nope': Unsupported chromium channel \"nope\" "
+        "(hint: known channels: chrome, chrome-beta,"
+    )
+    assert "msedge" in line and "\n" not in line
+
+
+def test_channel_and_browser_path_together_is_an_error(bare: Path) -> None:
+    chromium = _FakeChromium()
+    with pytest.raises(BrowserError, match=r"both a browser path \(/x/chrome\) and a channel"):
+        _launch(chromium, channel="chrome", browser_path="/x/chrome")
+    assert chromium.calls == []

@@ -6,6 +6,8 @@ Discovery order (first hit wins):
 3. a system Chromium / Chrome on PATH (`chromium`, `chromium-browser`, `google-chrome`,
    `google-chrome-stable`), then well-known absolute paths (`/usr/bin/chromium`).
 Nothing found is a `BrowserError` (exit 3) that lists what was tried and how to install one.
+A `channel` (`chrome`, `msedge`, ...: an installed branded browser Playwright knows by name)
+replaces discovery: Playwright finds it, and a missing one is a `BrowserError` too.
 Playwright is imported lazily: `lint` and `validate` never pay for it.
 """
 
@@ -29,6 +31,10 @@ INSTALL_HINT = (
     "install one: `apt install chromium` on Debian/Ubuntu, or `playwright install chromium` "
     "elsewhere; or pass --browser-path / set TRACKER_CHECK_BROWSER"
 )
+CHANNELS = (
+    "chrome", "chrome-beta", "chrome-dev", "chrome-canary",
+    "msedge", "msedge-beta", "msedge-dev", "msedge-canary", "chromium",
+)  # fmt: skip
 
 
 def _resolve(candidate: str, source: str) -> str:
@@ -117,8 +123,10 @@ async def launch(
     browser_path: str | None = None,
     connect: str | None = None,
     headless: bool = True,
+    channel: str | None = None,
 ) -> Browser:
-    """Connect to a Playwright browser server (`connect`), or launch a local Chromium."""
+    """Connect to a Playwright browser server (`connect`), or launch a local Chromium: the
+    installed branded browser `channel` names, else the one discovery finds."""
     if connect:
         try:
             return await playwright.chromium.connect(connect)
@@ -127,6 +135,8 @@ async def launch(
                 f"cannot connect to the browser server at {connect}: {_first_line(exc)}",
                 hint="start one with `playwright run-server` (same Playwright version)",
             ) from None
+    if channel:
+        return await _launch_channel(playwright, channel, browser_path, headless)
     path = find_browser(browser_path)
     if path is None and not Path(playwright.chromium.executable_path).exists():
         # the cache held some other build than the one this Playwright expects
@@ -141,6 +151,27 @@ async def launch(
         raise BrowserError(
             f"cannot start Chromium{f' at {path}' if path else ''}: {_first_line(exc)}",
             hint=INSTALL_HINT,
+        ) from None
+
+
+async def _launch_channel(
+    playwright: Playwright, channel: str, browser_path: str | None, headless: bool
+) -> Browser:
+    if browser_path:
+        raise BrowserError(
+            f"both a browser path ({browser_path}) and a channel ({channel}) were given",
+            hint="choose one: the path of a Chromium executable, or an installed channel",
+        )
+    try:
+        return await playwright.chromium.launch(channel=channel, headless=headless)
+    except Exception as exc:
+        reason = _first_line(exc).removeprefix("BrowserType.launch: ")
+        if channel in CHANNELS:
+            hint = f"install it (`playwright install {channel}`), or use another channel"
+        else:
+            hint = f"known channels: {', '.join(CHANNELS)}"
+        raise BrowserError(
+            f"cannot start browser channel {channel!r}: {reason}", hint=hint
         ) from None
 
 

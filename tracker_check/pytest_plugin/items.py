@@ -4,7 +4,8 @@ Each item runs its flow with the runner's engine (`flows.flow.run_flow`, async) 
 with the core Validator, exactly like `tracker-check run --flow NAME`. The runner is async and
 pytest-playwright's browser belongs to the sync API, so items share their own browser instead:
 one Chromium per session (per xdist worker), driven by an event loop in a background thread,
-started by the first flow item and closed when the session ends.
+started by the first flow item and closed when the session ends. pytest-playwright's
+`--headed` and `--browser-channel` apply to it; without a channel, discovery picks the browser.
 """
 
 from __future__ import annotations
@@ -146,8 +147,9 @@ def _artifacts_dir() -> Path:
 class BrowserThread:
     """Async Playwright and one Chromium, owned by an event loop in a daemon thread."""
 
-    def __init__(self, *, headless: bool) -> None:
+    def __init__(self, *, headless: bool, channel: str | None = None) -> None:
         self.headless = headless
+        self.channel = channel
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="tracker-check-flows", daemon=True
@@ -171,7 +173,7 @@ class BrowserThread:
             from tracker_check.capture.browser import launch
 
             self._pw = await async_playwright().start()
-            self._browser = await launch(self._pw, headless=self.headless)
+            self._browser = await launch(self._pw, headless=self.headless, channel=self.channel)
         return self._browser
 
     def run(self, job: Callable[[Browser], Awaitable[T]]) -> T:
@@ -214,7 +216,9 @@ def _browser(config: pytest.Config) -> BrowserThread:
     existing = config.stash.get(_BROWSER_KEY, None)
     if existing is not None:
         return existing
+    # pytest-playwright's options; absent under `-p no:playwright`
     headed = bool(config.getoption("--headed", default=False))
-    thread = config.stash[_BROWSER_KEY] = BrowserThread(headless=not headed)
+    channel: str | None = config.getoption("--browser-channel", default=None) or None
+    thread = config.stash[_BROWSER_KEY] = BrowserThread(headless=not headed, channel=channel)
     config.add_cleanup(thread.close)
     return thread
