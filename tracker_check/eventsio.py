@@ -84,7 +84,8 @@ def _lines(handle: IO[str], first: str, lineno: int, name: str) -> Iterator[tupl
     while line:
         if line.strip():
             try:
-                yield json.loads(line), lineno
+                # without its newline, an unfinished value is reported where the line ends
+                yield json.loads(line.rstrip("\r\n")), lineno
             except json.JSONDecodeError as exc:
                 raise _bad_json(name, lineno, exc.colno, exc.msg, lines=True) from None
         line = handle.readline()

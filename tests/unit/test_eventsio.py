@@ -99,6 +99,7 @@ def test_record_lines_are_renormalized_from_raw(tmp_path: Path) -> None:
     ("name", "text", "where"),
     [
         ("bad.jsonl", '{"event": "a"}\n{"event": }\n', "bad.jsonl:2:11"),
+        ("cut.jsonl", '{"event": "a"}\n{"event":"x"\n{"event": "b"}\n', "cut.jsonl:2:13"),
         ("bad.json", '[\n  {"event": "a"},\n  {"event": x}\n]', "bad.json:3:13"),
         ("open.json", '[{"event": "a"},', "open.json:1:17"),
         ("comma.json", '[{"event": "a"} {"event": "b"}]', "comma.json:1:17"),
