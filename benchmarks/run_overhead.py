@@ -1,11 +1,26 @@
 """What tracker-check costs on top of the browser work, and what --workers buys.
 
-1. Overhead: the demo shop's flows (fixtures/shop/plan.yaml) run by tracker-check (capture,
-   attribution, expectations, validation) versus a bare Playwright script doing the same steps
-   with no capture and no validation. Both launch the same Chromium; rounds alternate in one
-   process. Prints the wall-time ratio (target <= 1.10). tracker-check's waits are part of
-   its cost: a count expectation waits for the page to be quiet (the plan's `settle`), and the
-   bare script cannot wait for events it does not capture (`wait: {event}` is skipped there).
+1. Overhead: the demo shop's flows (fixtures/shop/plan.yaml) run by tracker-check versus a
+   bare Playwright script doing the same steps, in one process, rounds alternating.
+
+   Both sides: one `async_playwright()`, the same Chromium via `capture.browser.launch`, flows
+   in plan order one after the other, per flow a fresh context (`new_context`: service workers
+   blocked) and one page, every step (the implicit `start` goto first) performed by the same
+   `flows.steps.perform` with the same timeout: same gotos (waiting for `load`), clicks, fills,
+   scrolls, selector waits, screenshots, with Playwright's auto-waiting; context closed after
+   the flow, browser closed at the end. Both timings include start-up and shutdown.
+
+   tracker-check adds what the tool is: the capture hook and binding in every page, request
+   blocking (`context.route` with the plan's `block_requests`), attribution, the bypass check
+   after every step, the waits the spec prescribes (a step's `expect` waits until its listed
+   events arrive; a count expectation waits until the page has been quiet for `settle`; a flow
+   with `forbid` settles once more at its end; `sequence` events still missing are awaited),
+   validation of every event and the report.
+
+   The bare script does not capture, so it waits for no event: `wait: {event}` steps are
+   skipped and it moves on right after each action. Printed: the median ratio with the plan's
+   settle (target <= 1.10) and with `settle: 0` (capture, waits for arrivals, validation, but
+   no quiet periods), and how many quiet periods the plan's count expectations require.
 2. Workers: 8 flows against a local server adding 200 ms to every request, --workers 4 versus
    --workers 1. Prints the time ratio (target <= 0.6).
 
@@ -93,6 +108,12 @@ def overhead(plan_path: Path, site: Path, rounds: int) -> float:
                 f"(settle {plan.settings.settle_ms} ms), {t_tc0:.2f} s (settle 0)"
             )
     ratio = statistics.median(ratios)
+    counted = sum(any(x.bounds_count for x in s.expect) for f in plan.flows for s in f.steps)
+    quiet = counted + sum(bool(f.forbid) for f in plan.flows)
+    print(
+        f"the plan needs up to {quiet} quiet periods of {plan.settings.settle_ms} ms "
+        "(steps with a count expectation, flows with forbid)"
+    )
     print(f"overhead: {len(plan.flows)} flows, median ratio tracker-check/bare = {ratio:.2f}")
     print(f"overhead without settle periods: median ratio = {statistics.median(bare_ratios):.2f}")
     return ratio

@@ -285,3 +285,87 @@ def test_flow_globs_select_in_plan_order() -> None:
     plan = load_plan(FLOWS / "expect.yaml")
     picked = [f.name for _, f in select_flows(plan, ("ok *", "*sequence"))]
     assert picked == ["ok name and where", "ok counts", "bad sequence"]
+
+
+# -- the flow end's quiet period --------------------------------------------------------------
+
+LATE_PLAN = """\
+version: 1
+name: late forbidden events
+settings: {unplanned_events: ignore, settle: 1500ms}
+events:
+  late_event: {}
+  dup: {}
+flows:
+  - name: late after the last click
+    start: /index.html
+    steps:
+      - click: "#late"
+    expect:
+      forbid: [late_event]
+  - name: late after a click and a wait
+    start: /index.html
+    steps:
+      - click: "#late"
+      - wait: {selector: "#late"}
+    expect:
+      forbid: [late_event]
+  - name: settled by the last step
+    start: /index.html
+    steps:
+      - click: "#twice"
+        expect: [{event: dup, count: 2}]
+    expect:
+      forbid: [late_event]
+"""
+
+
+@pytest.fixture(scope="module")
+def late_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("late") / "plan.yaml"
+    path.write_text(LATE_PLAN, "utf-8")
+    return path
+
+
+def test_flow_end_still_sees_a_forbidden_event_fired_after_the_last_action(
+    late_plan: Path,
+) -> None:
+    # #late pushes 300 ms after the click; the flow end's quiet period (1.5 s from the end of the
+    # click, or from the last push) catches it, also when a passive `wait` step came after
+    report = run_plan(load_plan(late_plan), RunOptions(), serve_dir=SITE)
+    flows = by_name(report)
+    # attributed to the step it arrived in: the click's, or the wait's (the last window)
+    for name, step in (("late after the last click", 1), ("late after a click and a wait", 2)):
+        assert [(f.code, f.event) for f in flows[name].findings] == [
+            ("forbidden-event", "late_event")
+        ], name
+        [late] = [e for e in flows[name].events if e.name == "late_event"]
+        assert late.step == step, name
+    assert flows["settled by the last step"].findings == ()
+
+
+def test_flow_end_quiet_period_is_measured_from_the_last_action(
+    late_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A last step that already settled costs the flow end nothing: both quiet periods start at
+    the end of the same click (not at the flow end), and a `wait` step moves no anchor."""
+    from tracker_check.flows import flow as flow_module
+
+    calls: list[tuple[str, float]] = []
+    original = flow_module._FlowRun._settle
+
+    async def spy(self: Any, since: float, deadline: float) -> None:
+        calls.append((self.flow.name, since))
+        await original(self, since, deadline)
+
+    monkeypatch.setattr(flow_module._FlowRun, "_settle", spy)
+    report = run_plan(
+        load_plan(late_plan), RunOptions(flows=("settled*", "*and a wait")), serve_dir=SITE
+    )
+    assert report.error is None
+    settled = [since for name, since in calls if name == "settled by the last step"]
+    assert len(settled) == 2 and settled[0] == settled[1]  # the step's settle, the flow end's
+    waited = [since for name, since in calls if name == "late after a click and a wait"]
+    assert len(waited) == 1  # only the flow end settles; its anchor is the click's end
+    [wait_step] = [s for s in by_name(report)["late after a click and a wait"].steps[2:]]
+    assert wait_step.action == "wait" and wait_step.status == "passed"

@@ -87,6 +87,9 @@ class _FlowRun:
         self.step_findings: dict[int, list[Finding]] = {}
         self.recorder: Any = None
         self.crashed = False
+        # when the last step that acted on the page finished its action: the flow end's quiet
+        # period is measured from here (or from a later push), like a step's settle
+        self.last_action_end = time.monotonic()
         folder = f"{index + 1:04d}-{slug(flow.name)}"
         self.files = FlowArtifacts(fs.artifacts, fs.report_dir, folder)
 
@@ -273,6 +276,8 @@ class _FlowRun:
             late = StepFault(f"step timed out after {timeout + extra:g} ms")
             return await self._fail(page, i, step, t0, late)
         acted = time.monotonic()
+        if step.action != "wait":  # a wait only watches the page; it causes no push
+            self.last_action_end = acted
         deadline = acted + timeout / 1000
         await self._until(lambda: arrived(expects, self._window()), deadline)
         if any(x.bounds_count for x in expects):
@@ -339,8 +344,10 @@ class _FlowRun:
                 lambda: all(named(self._events(), n) for n in seq), time.monotonic() + timeout
             )
         if self.flow.forbid:
+            # quiet since the last push or the end of the last action: a last step that already
+            # settled (a count expectation) costs nothing more here
             now = time.monotonic()
-            await self._settle(now, now + max(timeout, self.fs.settle_ms / 1000))
+            await self._settle(self.last_action_end, now + max(timeout, self.fs.settle_ms / 1000))
 
     async def _stop_trace(self, context: BrowserContext, failed: bool) -> str | None:
         if self.fs.trace == "off":
