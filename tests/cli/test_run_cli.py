@@ -149,3 +149,7 @@ def test_report_dir_keeps_failure_screenshots_and_traces(tmp_path: Path) -> None
     assert (report_dir / failed["screenshot"]).is_file()
     traces = sorted(p.name for p in (report_dir / "traces").iterdir())
     assert traces == ["0001-missing-selector.zip"]  # the passing flow's trace was dropped
+    # --report-dir also writes the HTML report there, with the failure screenshot embedded
+    page = (report_dir / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
+    assert "step-failed" in page and "data:image/png;base64," in page
