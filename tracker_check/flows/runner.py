@@ -30,6 +30,8 @@ from tracker_check.report.model import FlowResult, RunReport
 if TYPE_CHECKING:
     from playwright.async_api import Browser
 
+    from tracker_check.validate.events import Validator
+
 Trace = Literal["off", "on", "retain-on-failure"]
 
 
@@ -113,6 +115,29 @@ async def run_plan_async(plan: Plan, options: RunOptions | None = None) -> RunRe
     finally:
         run.progress.close()
     return run.report((time.monotonic() - t0) * 1000)
+
+
+def flow_result(outcome: FlowOutcome, validator: Validator) -> FlowResult:
+    """A finished flow: its own findings, then the validator's for its events in capture order
+    (labelled with their step), and its status."""
+    labels = {s.index: s.label for s in outcome.steps}
+    checked = [
+        dataclasses.replace(f, step_label=labels[f.step])
+        if f.step_label is None and f.step in labels
+        else f
+        for event in sorted(outcome.events, key=lambda e: e.index)
+        for f in validator.check(event)
+    ]
+    findings = outcome.findings + tuple(checked)
+    failed = outcome.failed_step or any(f.severity is Severity.ERROR for f in findings)
+    return FlowResult(
+        name=outcome.name,
+        status="failed" if failed else "passed",
+        duration_ms=outcome.duration_ms,
+        steps=outcome.steps,
+        events=outcome.events,
+        findings=findings,
+    )
 
 
 class _Run:
@@ -211,34 +236,14 @@ class _Run:
             self.next += 1
 
     def _validate(self, outcome: FlowOutcome) -> None:
-        checked: list[Finding] = []
-        for event in sorted(outcome.events, key=lambda e: e.index):
-            checked.extend(self.validator.check(event))
-        labels = {s.index: s.label for s in outcome.steps}
-        checked = [
-            dataclasses.replace(f, step_label=labels[f.step])
-            if f.step_label is None and f.step in labels
-            else f
-            for f in checked
-        ]
-        findings = outcome.findings + tuple(checked)
-        failed = outcome.failed_step or any(f.severity is Severity.ERROR for f in findings)
-        self.results.append(
-            FlowResult(
-                name=outcome.name,
-                status="failed" if failed else "passed",
-                duration_ms=outcome.duration_ms,
-                steps=outcome.steps,
-                events=outcome.events,
-                findings=findings,
-            )
-        )
-        self.findings.extend(findings)
+        result = flow_result(outcome, self.validator)
+        self.results.append(result)
+        self.findings.extend(result.findings)
         self.secrets |= outcome.secrets
         self.blocked.update(outcome.blocked_requests)
         if outcome.trace:
             self.traces[outcome.name] = outcome.trace
-        self.progress.judged(not failed)
+        self.progress.judged(result.status == "passed")
 
     def report(self, duration_ms: float) -> RunReport:
         extras: dict[str, Any] = {

@@ -88,8 +88,8 @@ async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
     import time
 
     from tracker_check.flows.flow import FlowSettings, SiteUnreachable, run_flow
-    from tracker_check.models import Severity
-    from tracker_check.report.model import FlowResult, RunReport
+    from tracker_check.flows.runner import flow_result
+    from tracker_check.report.model import RunReport
     from tracker_check.validate.events import Validator
 
     flow: Flow = plan.flows[index]
@@ -111,18 +111,8 @@ async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
         url = plan.base_url or "the flow URL"
         error = f"site unreachable: {exc} (hint: is the server at {url} running?)"
         return RunReport(plan=plan, duration_ms=ms, error=error, extras=extras)
-    validator = Validator(plan)
-    checked = [f for e in sorted(outcome.events, key=lambda e: e.index) for f in validator.check(e)]
-    findings = outcome.findings + tuple(checked)
-    failed = outcome.failed_step or any(f.severity is Severity.ERROR for f in findings)
-    result = FlowResult(
-        name=outcome.name,
-        status="failed" if failed else "passed",
-        duration_ms=outcome.duration_ms,
-        steps=outcome.steps,
-        events=outcome.events,
-        findings=findings,
-    )
+    result = flow_result(outcome, Validator(plan))
+    findings = result.findings
     extras["secrets"] = sorted(outcome.secrets)
     extras["blocked_requests"] = sorted(outcome.blocked_requests)
     return RunReport(
