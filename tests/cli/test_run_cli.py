@@ -127,6 +127,17 @@ def test_unreachable_site_exits_3_with_one_line() -> None:
 
 
 @pytest.mark.browser
+def test_a_port_chromium_refuses_is_an_unreachable_site() -> None:
+    # port 9 (discard) is on Chromium's unsafe list: it never connects, so exit 3, one line
+    code, _, err = invoke(
+        PLAN, "--base-url", "http://127.0.0.1:9", "--flow", "ok counts", "-f", "json"
+    )
+    assert code == 3
+    [line] = err.splitlines()
+    assert line.startswith("error: site unreachable: net::ERR_UNSAFE_PORT")
+
+
+@pytest.mark.browser
 def test_no_browser_exits_3() -> None:
     code, _, err = invoke(
         PLAN, "--serve", SITE, "--browser-path", "/nonexistent/chromium", "-f", "json"

@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 # Chromium's network errors meaning "nothing listens there": the site is down, not the flow
-_UNREACHABLE = ("ERR_CONNECTION_REFUSED", "ERR_NAME_NOT_RESOLVED", "ERR_ADDRESS_UNREACHABLE")
+_UNREACHABLE = (
+    "ERR_CONNECTION_REFUSED",
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_ADDRESS_UNREACHABLE",
+    "ERR_UNSAFE_PORT",  # e.g. :9 or :6000 — Chromium never connects, so the site is unreachable
+)
 
 
 class StepFault(Exception):
