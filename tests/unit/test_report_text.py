@@ -142,3 +142,27 @@ def test_use_color(
     else:
         monkeypatch.setenv("NO_COLOR", env)
     assert use_color(no_color, output, _Stream(tty)) is expected
+
+
+def test_page_data_cannot_start_a_ci_workflow_command() -> None:
+    """A push whose keys or event name hold newlines + `::cmd::` must not print a line that
+    GitHub's runner would execute (add-mask, set-output, fake annotations)."""
+    from tracker_check.plan.model import EventSpec, Plan
+    from tracker_check.report.model import RunReport
+    from tracker_check.sources.gtm import normalize
+    from tracker_check.validate.events import validate_events
+
+    plan = Plan(events={"a": EventSpec("a", parameters={"x": {"type": "string"}})})
+    raws = [
+        {"event": "a", "x": "s", "k\n::add-mask::secret": 1},
+        {"event": "b\n  ::error::pwned"},
+        {"event": "c\n##[error]legacy"},
+    ]
+    events = [normalize(raw, index=i) for i, raw in enumerate(raws)]
+    report = RunReport(
+        plan=plan, findings=tuple(validate_events(plan, events)), events=tuple(events)
+    )
+    out = text.render(report, RenderOptions())
+    assert "pwned" in out and "add-mask" in out  # still shown, as text
+    for line in out.splitlines():
+        assert not line.lstrip().startswith(("::", "##[")), line

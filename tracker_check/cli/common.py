@@ -46,7 +46,9 @@ def use_color(no_color: bool, output: Path | None, stream: object = sys.stdout) 
 
 
 def err(line: str) -> None:
-    print(line, file=sys.stderr)
+    from tracker_check.report._format import no_workflow_commands
+
+    print(no_workflow_commands(line), file=sys.stderr)
 
 
 def write_report(

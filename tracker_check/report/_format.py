@@ -90,6 +90,17 @@ def clean_output(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
+# a CI log line starting with `::` (or the legacy `##[`) is a workflow command to GitHub's
+# runner; text printed from page data must never become one
+_WORKFLOW_COMMAND = re.compile(r"^([ \t]*)(::|##\[)", re.MULTILINE)
+
+
+def no_workflow_commands(text: str) -> str:
+    """`text` with every line that would start a CI workflow command defused (U+200B after
+    its first character), so a hostile push cannot add masks, set outputs or fake annotations."""
+    return _WORKFLOW_COMMAND.sub(lambda m: f"{m[1]}{m[2][0]}\u200b{m[2][1:]}", text)
+
+
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 

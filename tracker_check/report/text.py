@@ -19,6 +19,7 @@ from tracker_check.report._format import (
     Section,
     clean_output,
     duration,
+    no_workflow_commands,
     plural,
     printable,
     sections,
@@ -63,7 +64,7 @@ def render(report: RunReport, options: RenderOptions) -> str:
     cov = coverage.compute(report.plan, report.all_events(), report.findings)
     if cov.total_weight > 0:
         lines.append(_coverage_line(cov))
-    return clean_output("\n".join(lines) + "\n")
+    return no_workflow_commands(clean_output("\n".join(lines) + "\n"))
 
 
 def _terminal_safe(report: RunReport) -> RunReport:
