@@ -60,7 +60,7 @@ def _csp_hash(text: str) -> str:
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
-    from tracker_check.report.json_report import to_json
+    from tracker_check.report.json_report import VERSION, summary_json
 
     report = prepare(report)
     cov = coverage.compute(report.plan, report.all_events(), report.findings)
@@ -69,9 +69,12 @@ def render(report: RunReport, options: RenderOptions) -> str:
         "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
         f"style-src {_csp_hash(css)}; script-src {_csp_hash(js)}"
     )
-    doc = to_json(report)
-    data = {"version": doc["version"], "status": doc["status"], "summary": doc["summary"]}
-    data["findings"] = doc["findings"]
+    data = {
+        "version": VERSION,
+        "status": report.status,
+        "summary": summary_json(report, cov),
+        "findings": [f.to_json() for f in report.findings],
+    }
     title = f"tracker-check · {report.plan.name or report.plan.source} · {report.status}"
     body = [
         _header(report),

@@ -26,8 +26,7 @@ def to_json(report: RunReport) -> dict[str, Any]:
     with `_format.dump_json`, which makes odd values (NaN, sets, bytes) safe."""
     report = prepare(report)
     plan = report.plan
-    summary = report.summary()
-    summary["coverage"] = coverage.compute(plan, report.all_events(), report.findings).to_json()
+    summary = summary_json(report, coverage.compute(plan, report.all_events(), report.findings))
     doc: dict[str, Any] = {
         "version": VERSION,
         "status": report.status,
@@ -48,6 +47,13 @@ def to_json(report: RunReport) -> dict[str, Any]:
         "extras": report.extras,
     }
     return doc
+
+
+def summary_json(report: RunReport, cov: coverage.Coverage) -> dict[str, Any]:
+    """The report's `summary` object, with the coverage already computed for it."""
+    summary = report.summary()
+    summary["coverage"] = cov.to_json()
+    return summary
 
 
 def _flow(flow: FlowResult) -> dict[str, Any]:
