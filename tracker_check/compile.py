@@ -131,6 +131,7 @@ class _Collector:
         table = ga4_definitions() if source == "ga4" else self.plan.definitions
         if name not in table:
             self._fail(ref, source)
+        # no clash: lint refuses plan definition names that start with GA4_PREFIX
         key = f"{GA4_PREFIX}{name}" if source == "ga4" else name
         if key not in self.defs:
             self.defs[key] = None  # reserved: a recursive ref does not queue it again
@@ -188,7 +189,10 @@ def compile_event(plan: Plan, name: str) -> dict[str, Any]:
         "properties": properties,
         "required": sorted(required),
     }
-    if effective_policy(plan, spec) != "ignore":
+    # a `scope: model` event is checked against the whole merged data model, which holds
+    # everything pushed on the page so far (`{ecommerce: null}` included): its other keys
+    # are not this event's extra parameters
+    if effective_policy(plan, spec) != "ignore" and spec.scope != "model":
         schema["additionalProperties"] = False
     if spec.deprecated is not None:
         schema["deprecated"] = True

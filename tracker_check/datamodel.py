@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker_check.models import Event, EventKind
+from tracker_check.paths import is_index
 
 HOLE: dict[str, str] = {"__type": "hole"}
 UNDEFINED: dict[str, str] = {"__type": "undefined"}
@@ -127,7 +128,7 @@ class DataModel:
         for part in path.split("."):
             if isinstance(target, dict) and part in target:
                 target = target[part]
-            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+            elif isinstance(target, list) and is_index(part) and int(part) < len(target):
                 target = target[int(part)]
             else:
                 return None
@@ -184,7 +185,7 @@ class DataModel:
 def _get_js(target: Any, part: str) -> Any:
     if isinstance(target, dict) and "__type" not in target:
         return target.get(part)
-    if isinstance(target, list) and part.isdigit() and int(part) < len(target):
+    if isinstance(target, list) and is_index(part) and int(part) < len(target):
         return target[int(part)]
     return None
 

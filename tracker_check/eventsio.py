@@ -88,6 +88,8 @@ def _lines(handle: IO[str], first: str, lineno: int, name: str) -> Iterator[tupl
                 yield json.loads(line.rstrip("\r\n")), lineno
             except json.JSONDecodeError as exc:
                 raise _bad_json(name, lineno, exc.colno, exc.msg, lines=True) from None
+            except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
+                raise _bad_json(name, lineno, 1, _too_big(exc), lines=True) from None
         line = handle.readline()
         lineno += 1
 
@@ -139,6 +141,8 @@ def _array(handle: IO[str], first: str, lineno: int, name: str) -> Iterator[tupl
                 if eof:
                     raise fail(exc.pos, exc.msg) from None
                 complete = False
+            except (ValueError, RecursionError) as exc:  # a 5000-digit number, deep nesting
+                raise fail(pos, _too_big(exc)) from None
             if not complete:  # the item (or a number) may go on in the next chunk
                 more = handle.read(_CHUNK)
                 eof, buf = not more, buf + more
@@ -161,6 +165,12 @@ def _bad_json(name: str, line: int, col: int, msg: str, *, lines: bool) -> Usage
     return UsageError(f"invalid JSON: {msg}", hint=hint, location=Location(name, line, col))
 
 
+def _too_big(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "the value is nested too deeply"
+    return "a number is too large (over 4300 digits)"
+
+
 def _event(raw: Any, index: int, name: str, line: int) -> Event:
     if not (isinstance(raw, dict) and RECORD_KEY in raw):
         # an exported array is gtag `arguments`; in a recording's `raw` those carry a marker
@@ -171,14 +181,21 @@ def _event(raw: Any, index: int, name: str, line: int) -> Event:
             hint='records written by `tracker-check record` carry "$record": 1 and "raw"',
             location=Location(name, line, 1),
         )
+    time, document = raw.get("time") or 0.0, raw.get("document", "0")
+    if isinstance(time, bool) or not isinstance(time, int | float) or not isinstance(document, str):
+        raise UsageError(
+            "invalid record: `time` must be a number and `document` a string",
+            hint="records are written by `tracker-check record`; do not edit these fields",
+            location=Location(name, line, 1),
+        )
     event = sources.normalize(
         raw["raw"],
         data_layer=str(raw.get("data_layer") or "dataLayer"),
         index=index,
         url=raw.get("url"),
-        document=str(raw.get("document", "0")),
+        document=document,
         frame_url=raw.get("frame_url"),
-        time=float(raw.get("time") or 0.0),
+        time=float(time),
     )
     step = raw.get("step")
     return dataclasses.replace(

@@ -8,12 +8,13 @@ its own types rather than trusting the shape.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 from typing import Any
 
+from tracker_check.compile import GA4_PREFIX, ga4_definitions
 from tracker_check.errors import PlanError
 from tracker_check.models import Finding
+from tracker_check.paths import is_index
 from tracker_check.plan.metaschema import context, did_you_mean, schema_findings
 from tracker_check.plan.model import STEP_ACTIONS, Plan
 from tracker_check.plan.parse import parse_plan
@@ -22,23 +23,10 @@ from tracker_check.plan.varrefs import variable_findings
 from tracker_check.plan.yamlpos import Positions, escape, load_yaml, plan_error
 from tracker_check.validate.regex import check_pattern
 
-GA4_SCHEMA = "ga4.v1.json"
 _PATTERN_HINT = (
     "patterns are ECMA-262 and must compile on both engines: no \\p{..}, \\A, \\Z, (?P<..>) "
     "or (?x), only fixed-width look-behinds; e.g. ^[A-Z]{3}$"
 )
-
-
-@functools.cache
-def ga4_definitions() -> dict[str, Any]:
-    """The built-in GA4 definitions (`ga4#/definitions/NAME`); empty if not shipped."""
-    from tracker_check import resources  # packaged data, read once
-
-    try:
-        defs = resources.schema(GA4_SCHEMA).get("definitions", {})
-    except (OSError, ValueError):
-        return {}
-    return defs if isinstance(defs, dict) else {}
 
 
 def lint_text(text: str, source: str) -> tuple[Plan | None, list[Finding]]:
@@ -107,10 +95,23 @@ class _Checks:
         self.definitions = _dict(data.get("definitions"))
 
     def run(self) -> Iterator[Finding]:
+        yield from self.definition_names()
         yield from self.stages()
         yield from self.schemas()
         yield from self.uniques()
         yield from self.flows()
+
+    def definition_names(self) -> Iterator[Finding]:
+        # compiled schemas hold built-in GA4 definitions as `$defs/ga4.NAME`, next to the
+        # plan's own `$defs/NAME`: a plan name starting `ga4.` would overwrite one of them
+        for name in self.definitions:
+            if name.startswith(GA4_PREFIX):
+                yield plan_error(
+                    f"definition name `{name}` starts with `{GA4_PREFIX}`, which is reserved",
+                    self.pos.key(f"/definitions/{escape(name)}"),
+                    f"rename it; use `ga4#/definitions/{name[len(GA4_PREFIX) :]}` for the "
+                    "built-in GA4 definition",
+                )
 
     def stages(self) -> Iterator[Finding]:
         funnel = [s for s in _list(self.data.get("funnel")) if isinstance(s, str)]
@@ -301,5 +302,5 @@ def _tokens(ptr: str) -> list[str | int]:
     out: list[str | int] = []
     for raw in ptr.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
-        out.append(int(token) if token.isdigit() else token)
+        out.append(int(token) if is_index(token) else token)
     return out

@@ -8,6 +8,7 @@ the place rather than a `KeyError`.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, NoReturn
 
@@ -44,7 +45,10 @@ def parse_duration(value: object) -> int:
     if isinstance(value, str):
         m = _DURATION.match(value)
         if m and (m.group(2) or "." not in m.group(1)):
-            return round(float(m.group(1)) * _UNIT_MS[m.group(2)])
+            ms = float(m.group(1)) * _UNIT_MS[m.group(2)]
+            if not math.isfinite(ms):  # 400 digits: float() gives inf, round() would raise
+                raise ValueError("duration too large")
+            return round(ms)
     raise ValueError(f"not a duration: {value!r} (write e.g. 5s, 1.5s, 500ms or 500)")
 
 

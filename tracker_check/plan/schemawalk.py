@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from tracker_check.paths import is_index
 from tracker_check.plan.metaschema import did_you_mean
 from tracker_check.plan.yamlpos import escape
 
@@ -69,7 +70,7 @@ def follow(schema: Any, tokens: list[str]) -> tuple[Any, str | None]:
     for token in tokens:
         if isinstance(schema, dict) and token in schema:
             schema = schema[token]
-        elif isinstance(schema, list) and token.isdigit() and int(token) < len(schema):
+        elif isinstance(schema, list) and is_index(token) and int(token) < len(schema):
             schema = schema[int(token)]
         else:
             return None, token
@@ -105,7 +106,7 @@ class _Resolver:
             names.extend(str(k) for k in props)
             if segment in props:
                 found.append((props[segment], space))
-        if segment.isdigit():
+        if is_index(segment):
             prefix = schema.get("prefixItems")
             if isinstance(prefix, list) and int(segment) < len(prefix):
                 found.append((prefix[int(segment)], space))

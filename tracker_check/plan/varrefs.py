@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tracker_check.models import Finding
+from tracker_check.paths import is_index
 from tracker_check.plan.metaschema import context, did_you_mean
 from tracker_check.plan.yamlpos import Positions, escape, plan_error
 
@@ -42,7 +43,7 @@ def variable_findings(flow: dict[str, Any], base: str, pos: Positions) -> Iterat
 
 
 def _where(flow: dict[str, Any], ptr: str) -> str:
-    tokens: list[str | int] = [int(t) if t.isdigit() else t for t in ptr.split("/")[1:]]
+    tokens: list[str | int] = [int(t) if is_index(t) else t for t in ptr.split("/")[1:]]
     return context(tokens, {"flows": [flow] * (int(tokens[1]) + 1)})
 
 

@@ -191,12 +191,15 @@ class _Builder:
         self.active: set[int] = set()  # nodes being built: one seen again is a recursive alias
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: Node, ptr: str, depth: int) -> Any:
-        self.count += 1
+    def _count(self, n: int, node: Node) -> None:
+        self.count += n
         if self.count > MAX_NODES:
             raise _TooBig(
                 f"document too large after expanding aliases (over {MAX_NODES} nodes)", node
             )
+
+    def build(self, node: Node, ptr: str, depth: int) -> Any:
+        self._count(1, node)
         if depth > MAX_DEPTH:
             raise _TooBig(
                 f"document nested more than {MAX_DEPTH} levels deep", node, "flatten the document"
@@ -236,7 +239,15 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:timestamp":
                 self._check_tag(node, _STR)
             return node.value  # timestamps and unknown tags stay the text written
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:  # an integer over Python's 4300-digit limit for int(str)
+            self.findings.append(
+                plan_error(
+                    "number too large", _loc(self.source, node), "quote it to keep it as text"
+                )
+            )
+            return node.value
 
     def _mapping(self, node: MappingNode, ptr: str, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -287,7 +298,8 @@ class _Builder:
                     plan_error("`<<` merges mappings only", _loc(self.source, src))
                 )
                 continue
-            self.count += len(src.value)
+            # checked here too: nested `<<` sources double per level before any build()
+            self._count(len(src.value), src)
             own = [p for p in src.value if isinstance(p[0], ScalarNode) and p[0].tag != _MERGE]
             pairs.extend(own)
             for key_node, value_node in src.value:

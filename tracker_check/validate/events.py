@@ -32,6 +32,7 @@ from typing import Any
 from tracker_check.compile import compile_event, effective_policy
 from tracker_check.errors import PlanError
 from tracker_check.models import Event, EventKind, Finding, Severity
+from tracker_check.paths import is_index
 from tracker_check.plan.model import EventSpec, Plan
 from tracker_check.rules import rule
 from tracker_check.validate import findings
@@ -231,7 +232,7 @@ class Validator:
             value = _get(instance, parts)
             if value is NO_VALUE or value is None:
                 continue
-            key = (name, dotted, json.dumps(value, sort_keys=True, default=str))
+            key = (name, dotted, json.dumps(_same_number(value), sort_keys=True, default=str))
             first = self._seen.get(key)
             if first is None:
                 self._seen[key] = event.index
@@ -249,7 +250,18 @@ _EVENT, _DATA, _COMMAND, _GTAG_ARRAY = (
 
 
 def _split(dotted: str) -> tuple[str | int, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    return tuple(int(p) if is_index(p) else p for p in dotted.split("."))
+
+
+def _same_number(value: Any) -> Any:
+    """Integral floats as ints (JSON, like JS, has one number type: 1 and 1.0 are equal)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _same_number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_number(v) for v in value]
+    return value
 
 
 def _get(value: Any, parts: tuple[str | int, ...]) -> Any:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tracker_check.models import Event, EventKind, Finding
+from tracker_check.paths import is_index
 from tracker_check.plan.model import Expectation
 from tracker_check.rules import rule
 
@@ -28,7 +29,7 @@ def lookup(parameters: Any, path: str) -> Any:
             if segment not in value:
                 return _MISSING
             value = value[segment]
-        elif isinstance(value, list) and segment.lstrip("-").isdigit():
+        elif isinstance(value, list) and is_index(segment.removeprefix("-")):
             i = int(segment)
             if not -len(value) <= i < len(value):
                 return _MISSING

@@ -40,6 +40,7 @@ import re
 from typing import Any, Literal
 
 from tracker_check.compile import map_children
+from tracker_check.paths import is_index
 
 Dialect = Literal["python", "rust"]
 
@@ -184,7 +185,7 @@ class _Translator:
             self.i += 2
             return _SIMPLE_ESCAPES[e]
         if e == "0":
-            if i + 2 < len(p) and p[i + 2].isdigit():
+            if i + 2 < len(p) and is_index(p[i + 2]):
                 raise self.fail("octal escapes are not ECMA-262 (unicode mode)")
             self.i += 2
             return 0
