@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import urllib.parse
@@ -39,6 +40,7 @@ def browser_server() -> Iterator[str]:
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True,  # `playwright` is a wrapper that starts node: stop the group
     )
     try:
         assert proc.stdout is not None
@@ -48,7 +50,7 @@ def browser_server() -> Iterator[str]:
         options = json.dumps({"executablePath": find_browser(None) or ""})
         yield f"{match[0]}?launch-options={urllib.parse.quote(options)}"
     finally:
-        proc.terminate()
+        os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
