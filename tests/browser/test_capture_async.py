@@ -59,3 +59,39 @@ def test_async_attach_captures_and_checks_bypass(capture_site: str) -> None:
     assert names == ["pushed", "allowed_script_ran", "pushed", "by_index"]
     assert [f.actual for f in findings] == [[{"event": "by_index"}]]
     assert blocked == [f"{capture_site}/blocked/analytics.js"]
+
+
+def test_bypass_check_gives_up_on_an_unresponsive_page(
+    capture_site: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page stuck in a long script must not hang the run: the check skips it."""
+    from playwright.async_api import async_playwright
+
+    from tracker_check.capture import recorder as recorder_module
+
+    monkeypatch.setattr(recorder_module, "BYPASS_CHECK_S", 0.5)
+    busy = (
+        "dataLayer.push({event: 'before_busy'});"
+        "setTimeout(() => { const t = Date.now(); while (Date.now() - t < 60000) {} }, 0)"
+    )
+
+    async def body() -> tuple[list[Any], list[str]]:
+        async with async_playwright() as p:
+            browser = await launch(p)
+            try:
+                context = await new_context(browser)
+                recorder = Recorder()
+                await recorder.attach(context)
+                page = await context.new_page()
+                await page.goto(f"{capture_site}/bypass.html")
+                await page.evaluate(busy)
+                await asyncio.sleep(0.2)  # let the busy loop start
+                # without the deadline this waits the whole minute: fail fast instead
+                findings = await asyncio.wait_for(recorder.check_bypass(page), 20)
+                return findings, [e.name for e in recorder.events]
+            finally:
+                await browser.close()
+
+    findings, names = _in_thread(body)
+    assert findings == []
+    assert "before_busy" in names

@@ -8,6 +8,7 @@ microtask); each record becomes an Event through `sources.normalize`, in arrival
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import re
@@ -98,6 +99,9 @@ def _char_class(body: str) -> str:
     if not parts:
         return "." if negate else "(?!)"
     return f"[{'^' if negate else ''}{''.join(parts)}]"
+
+
+BYPASS_CHECK_S = 2.0  # how long the bypass check waits for a frame's answer
 
 
 class Recorder:
@@ -210,8 +214,10 @@ class Recorder:
         results = []
         for frame in page.frames:
             try:
-                results.append((await frame.evaluate(_CHECK_JS), frame.url))
-            except Exception:  # a frame detached or navigating: nothing to compare
+                # a page busy in a long script never answers: give up on it, don't hang the run
+                checked = await asyncio.wait_for(frame.evaluate(_CHECK_JS), BYPASS_CHECK_S)
+                results.append((checked, frame.url))
+            except Exception:  # detached, navigating or unresponsive: nothing to compare
                 continue
         return self._bypass_findings(results, page.url)
 
