@@ -317,6 +317,10 @@ flows:
         expect: [{event: dup, count: 2}]
     expect:
       forbid: [late_event]
+  - name: late without forbid
+    start: /index.html
+    steps:
+      - click: "#late"
 """
 
 
@@ -342,6 +346,9 @@ def test_flow_end_still_sees_a_forbidden_event_fired_after_the_last_action(
         [late] = [e for e in flows[name].events if e.name == "late_event"]
         assert late.step == step, name
     assert flows["settled by the last step"].findings == ()
+    # every flow's end waits for quiet: a push after the last action is captured and validated
+    [late] = [e for e in flows["late without forbid"].events if e.name == "late_event"]
+    assert late.step == 1
 
 
 def test_flow_end_quiet_period_is_measured_from_the_last_action(

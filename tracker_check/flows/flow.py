@@ -336,18 +336,19 @@ class _FlowRun:
         )
 
     async def _flow_end(self) -> None:
-        """Late events: wait for sequence events still missing; let the page settle for forbid."""
+        """Late events: wait for sequence events still missing, then let the page settle, so a
+        push fired after the last action (an XHR callback, a debounce) is captured, validated
+        and judged by `forbid`."""
         timeout = (self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms) / 1000
         seq = self.flow.sequence
         if seq:
             await self._until(
                 lambda: all(named(self._events(), n) for n in seq), time.monotonic() + timeout
             )
-        if self.flow.forbid:
-            # quiet since the last push or the end of the last action: a last step that already
-            # settled (a count expectation) costs nothing more here
-            now = time.monotonic()
-            await self._settle(self.last_action_end, now + max(timeout, self.fs.settle_ms / 1000))
+        # quiet since the last push or the end of the last action: a last step that already
+        # settled (a count expectation) costs nothing more here
+        now = time.monotonic()
+        await self._settle(self.last_action_end, now + max(timeout, self.fs.settle_ms / 1000))
 
     async def _stop_trace(self, context: BrowserContext, failed: bool) -> str | None:
         if self.fs.trace == "off":
