@@ -164,3 +164,15 @@ def test_report_dir_keeps_failure_screenshots_and_traces(tmp_path: Path) -> None
     page = (report_dir / "index.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") or page.lower().startswith("<!doctype html>")
     assert "step-failed" in page and "data:image/png;base64," in page
+
+
+def test_unusable_report_dir_and_bad_base_url_are_usage_errors(tmp_path: Path) -> None:
+    # checked before any browser starts: one line, exit 2, nothing run
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    code, out, err = invoke(PLAN, "--serve", SITE, "--report-dir", str(a_file))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: cannot use --report-dir {a_file}: ")
+    code, out, err = invoke(PLAN, "--base-url", "notaurl")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: bad --base-url 'notaurl' (hint: give a full URL")

@@ -78,10 +78,15 @@ def run_and_report(
     """Run the flows, write the report (and index.html into --report-dir), exit per spec."""
     from tracker_check.flows.runner import run_plan
 
+    report_dir = options.report_dir
+    if report_dir is not None:  # fail before the run, not after it
+        try:
+            report_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise_usage(f"cannot use --report-dir {report_dir}: {exc.strerror}")
     report = run_plan(plan, options, serve_dir=serve_dir)
     if report.error and (fmt is not Format.text or output is not None):
         err(f"error: {report.error}")  # the text report on stdout already says it
-    report_dir = options.report_dir
     write_report(report, fmt, output, no_color=no_color, verbose=verbose, report_dir=report_dir)
     if report_dir is not None and not (fmt is Format.html and output == report_dir / "index.html"):
         write_report(report, Format.html, report_dir / "index.html", report_dir=report_dir)
@@ -147,6 +152,11 @@ def run(
 
         if trace not in ("off", "on", "retain-on-failure"):
             raise_usage(f"bad --trace {trace!r}", hint="use off, on or retain-on-failure")
+        if base_url is not None and not re.match(r"(?i)(https?|file)://", base_url):
+            raise_usage(
+                f"bad --base-url {base_url!r}",
+                hint="give a full URL, e.g. https://staging.example.com",
+            )
         shard_ = parse_shard(shard) if shard else None
         timeout_ms = parse_duration_ms(timeout) if timeout else None
         loaded = load_plan(plan)
