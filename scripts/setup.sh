@@ -18,10 +18,19 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 2
 fi
 
-want=$(cat pyproject.toml | sha256sum | cut -c1-16)
+want=$(sha256sum < pyproject.toml | cut -c1-16)
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   say "creating $VENV and installing tracker-check with its dev tools"
-  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    rm -rf "$VENV"  # a venv made without pip (python3-venv was missing): start over
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1; then
+      say "Python's venv support is missing: install it (Debian/Ubuntu: sudo apt install python3-venv)"
+      exit 2
+    fi
+    "$PYTHON" -m venv "$VENV"
+  fi
   log="$VENV/install.log"
   if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
          && "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'; } >"$log" 2>&1; then
@@ -46,9 +55,11 @@ if command -v apt-get >/dev/null 2>&1; then
   say "Playwright's browser download is unavailable: installing Debian/Ubuntu's chromium with apt"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
+  # failures here are not fatal: the doctor check below decides and explains
+  $SUDO apt-get update -qq || true
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
-    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-browser >/dev/null
+    || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium-browser >/dev/null \
+    || true
 fi
 
 if ! "$VENV/bin/tracker-check" doctor; then
