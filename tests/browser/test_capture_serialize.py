@@ -102,3 +102,26 @@ def test_gtag_arguments_shape_matches_the_source_adapter(capture: Start) -> None
         ],
     }
     assert (event.name, event.source, event.parameters["method"]) == ("login", "gtag", "sso")
+
+
+def test_proto_keys_and_huge_shared_graphs(capture: Start) -> None:
+    c = capture()
+    c.goto("serialize.html")
+    c.wait_events(6)
+    before = len(c.events)
+    c.page.evaluate(
+        """() => {
+            dataLayer.push(JSON.parse('{"event": "proto", "__proto__": {"polluted": 1}}'));
+            // {a: o, b: o} nested 30 deep: 2^30 paths, each level the same object twice
+            let o = {leaf: 1};
+            for (let i = 0; i < 30; i++) o = {a: o, b: o};
+            window.__ret = dataLayer.push({event: "shared", tree: o});
+        }"""
+    )
+    c.wait_events(before + 2)
+    proto, shared = c.events[before].raw, c.events[before + 1].raw
+    assert proto == {"event": "proto", "__proto__": {"polluted": 1}}  # the key is kept
+    # serialization stops at its budget with a marker instead of freezing the page
+    text = repr(shared)
+    assert "'__type': 'truncated'" in text
+    assert c.page.evaluate("window.__ret") is not None  # push still returned normally

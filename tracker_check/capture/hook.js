@@ -13,6 +13,10 @@
   var BINDING = config.binding;
   var MAX_DEPTH = 24;
   var MAX_ITEMS = 5000; // per array / object: a runaway value must not stall the page
+  // containers per record: an object sharing sub-objects ({a: o, b: o} nested) is a tree of
+  // exponential size that no per-level limit bounds
+  var MAX_CONTAINERS = 50000;
+  var budget = MAX_CONTAINERS;
   var origPush = Array.prototype.push;
   var toStr = Object.prototype.toString;
   var keysOf = Object.keys;
@@ -88,6 +92,7 @@
       } catch (e) {}
       return marker("node", node);
     }
+    if (--budget < 0) return marker("truncated", { reason: "record too large" });
     path.push(v);
     try {
       if (tag === "[object Arguments]") {
@@ -122,10 +127,10 @@
         try {
           value = v[key];
         } catch (e) {
-          out[key] = marker("thrown", { message: safeString(e) });
+          setKey(out, key, marker("thrown", { message: safeString(e) }));
           continue;
         }
-        out[key] = ser(value, depth + 1, path);
+        setKey(out, key, ser(value, depth + 1, path));
       }
       if (keys.length > MAX_ITEMS) out.__truncated__ = keys.length - MAX_ITEMS;
       return out;
@@ -163,7 +168,19 @@
     }
   }
 
+  function setKey(obj, key, value) {
+    // a plain assignment to "__proto__" would set the prototype and lose the key
+    if (key === "__proto__") {
+      Object.defineProperty(obj, key, {
+        value: value, enumerable: true, writable: true, configurable: true
+      });
+    } else {
+      obj[key] = value;
+    }
+  }
+
   function serialize(value) {
+    budget = MAX_CONTAINERS;
     try {
       return ser(value, 0, []);
     } catch (e) {
