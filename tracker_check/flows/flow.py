@@ -83,6 +83,7 @@ class _FlowRun:
         self.vars = Variables(flow.vars, fs.environ)
         self.changed = asyncio.Event()
         self.step = 0
+        self.steps: tuple[Step, ...] = ()  # the flow's steps as run (its start is step 0)
         self.step_start = 0  # position in recorder.events where the current step began
         self.step_findings: dict[int, list[Finding]] = {}
         self.recorder: Any = None
@@ -131,11 +132,14 @@ class _FlowRun:
                 await asyncio.wait_for(self.changed.wait(), min(settle - quiet, deadline - now))
 
     async def _wait_event(self, name: str, timeout_ms: float) -> None:
-        # a wait also accepts the event fired during the previous step (e.g. by its click)
+        # a wait also accepts the event fired since the last step that acted on the page (e.g.
+        # `click`, `wait: {selector}`, `wait: {event}`: the click's push may land in any of them)
+        acted = self.step - 1
+        while acted > 0 and self.steps[acted].action == "wait":
+            acted -= 1
         since = self.step_start
-        prev = self.step - 1
         events = self._events()
-        while since > 0 and events[since - 1].step == prev:
+        while since > 0 and (events[since - 1].step or 0) >= acted:
             since -= 1
         ok = await self._until(
             lambda: bool(named(self._events()[since:], name)),
@@ -202,6 +206,7 @@ class _FlowRun:
             page.on("pageerror", self._on_page_error)
             page.on("crash", lambda _: setattr(self, "crashed", True))
             navigated = False
+            self.steps = steps
             for i, step in enumerate(steps):
                 if failed:
                     results.append(
