@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -50,7 +51,9 @@ def browser_server() -> Iterator[str]:
         options = json.dumps({"executablePath": find_browser(None) or ""})
         yield f"{match[0]}?launch-options={urllib.parse.quote(options)}"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        # the group holds the wrapper and node, and node outlives SIGTERM: kill the group
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
