@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, no logging, no caching; subclass it to add behaviour (tests do)."""
+
     latency_ms = 0.0
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -40,15 +42,21 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(directory: str | Path, *, latency_ms: float = 0.0, port: int = 0) -> Iterator[str]:
+def serve(
+    directory: str | Path,
+    *,
+    latency_ms: float = 0.0,
+    port: int = 0,
+    handler: type[QuietHandler] = QuietHandler,
+) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (a free port unless given); yields the base URL."""
     root = Path(directory)
     if not root.is_dir():
         from tracker_check.errors import UsageError
 
         raise UsageError(f"cannot serve {directory}: not a directory")
-    handler = type("Handler", (_Handler,), {"latency_ms": latency_ms})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+    timed = type("Handler", (handler,), {"latency_ms": latency_ms})
+    server = _Server(("127.0.0.1", port), functools.partial(timed, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, name="tracker-check-serve", daemon=True)
     thread.start()
     try:

@@ -5,9 +5,6 @@ a capture site on 127.0.0.1 that can also POST and send a CSP header, and
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,19 +18,16 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from tracker_check.capture.browser import launch_options
 from tracker_check.capture.recorder import Recorder
 from tracker_check.models import Event
+from tracker_check.serve import QuietHandler, serve
 
 CAPTURE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "capture"
 CSP = "script-src 'self'"
 
 
-class CaptureHandler(http.server.SimpleHTTPRequestHandler):
+class CaptureHandler(QuietHandler):
     """Static files, plus what a static server cannot do: POST, and a strict CSP on /csp/."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
         if self.path.startswith("/csp/"):
             self.send_header("Content-Security-Policy", CSP)
         super().end_headers()
@@ -54,26 +48,12 @@ class CaptureHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def handle_one_request(self) -> None:
-        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
-            super().handle_one_request()
-
 
 @pytest.fixture(scope="session")
 def capture_site() -> Iterator[str]:
     """Base URL of fixtures/capture/ on 127.0.0.1."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(CaptureHandler, directory=str(CAPTURE_DIR))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(CAPTURE_DIR, handler=CaptureHandler) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
