@@ -359,13 +359,13 @@ def test_flow_end_quiet_period_is_measured_from_the_last_action(
     from tracker_check.flows import flow as flow_module
 
     calls: list[tuple[str, float]] = []
-    original = flow_module._FlowRun._settle
+    original = flow_module.FlowRun._settle
 
     async def spy(self: Any, since: float, deadline: float) -> None:
         calls.append((self.flow.name, since))
         await original(self, since, deadline)
 
-    monkeypatch.setattr(flow_module._FlowRun, "_settle", spy)
+    monkeypatch.setattr(flow_module.FlowRun, "_settle", spy)
     report = run_plan(
         load_plan(late_plan), RunOptions(flows=("settled*", "*and a wait")), serve_dir=SITE
     )
@@ -376,3 +376,65 @@ def test_flow_end_quiet_period_is_measured_from_the_last_action(
     assert len(waited) == 1  # only the flow end settles; its anchor is the click's end
     [wait_step] = [s for s in by_name(report)["late after a click and a wait"].steps[2:]]
     assert wait_step.action == "wait" and wait_step.status == "passed"
+
+
+def test_one_worker_overlaps_a_flow_end_with_the_next_flow_but_never_two_acting(
+    late_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--workers 1`: a flow's end (here a 1.5 s quiet period) runs while the next flow acts,
+    so it costs no wall time; steps of two flows never run at once; every context opened
+    (some ahead, while a flow waits) is used by a flow or closed."""
+    from tracker_check.flows import flow as flow_module
+    from tracker_check.flows import runner as runner_module
+
+    log: list[tuple[str, str]] = []
+    act, finish, opener = (
+        flow_module.FlowRun.act,
+        flow_module.FlowRun.finish,
+        runner_module.open_flow_context,
+    )
+    contexts: list[Any] = []
+
+    async def spy_act(self: Any, opened: Any) -> None:
+        log.append(("act", self.flow.name))
+        await act(self, opened)
+        log.append(("acted", self.flow.name))
+
+    async def spy_finish(self: Any) -> Any:
+        outcome = await finish(self)
+        log.append(("finished", self.flow.name))
+        return outcome
+
+    closed: list[Any] = []
+
+    async def spy_open(*args: Any) -> Any:
+        opened = await opener(*args)
+        context = opened.context
+        contexts.append(context)
+        close = context.close
+
+        async def spy_close(**kw: Any) -> None:
+            closed.append(context)
+            await close(**kw)
+
+        context.close = spy_close
+        return opened
+
+    monkeypatch.setattr(flow_module.FlowRun, "act", spy_act)
+    monkeypatch.setattr(flow_module.FlowRun, "finish", spy_finish)
+    monkeypatch.setattr(runner_module, "open_flow_context", spy_open)
+    plan = load_plan(late_plan)
+    report = run_plan(plan, RunOptions(workers=1), serve_dir=SITE)
+    assert report.error is None
+    names = [f.name for f in plan.flows]
+    assert [f.name for f in report.flows] == names  # reported in plan order
+    acting = [(kind, name) for kind, name in log if kind in ("act", "acted")]
+    assert acting == [(k, n) for n in names for k in ("act", "acted")]  # one at a time
+    # the first flow's end (its quiet period) was still running when the second flow acted
+    assert log.index(("act", names[1])) < log.index(("finished", names[0]))
+    # the late push of the first flow arrived during that overlap and is still its own
+    [late] = [e for e in report.flows[0].events if e.name == "late_event"]
+    assert late.step == 1 and late.flow == names[0]
+    assert not any(e.flow != f.name for f in report.flows for e in f.events)
+    assert len(contexts) >= len(names)
+    assert set(map(id, closed)) == set(map(id, contexts))  # each closed by the run itself

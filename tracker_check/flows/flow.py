@@ -29,6 +29,8 @@ from tracker_check.validate.expect import arrived, judge_forbid, judge_sequence,
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page
 
+    from tracker_check.capture.recorder import Recorder
+
 
 class SiteUnreachable(Exception):
     """A flow's first navigation found nothing listening: the whole run stops (exit 3)."""
@@ -63,6 +65,35 @@ class FlowOutcome:
     trace: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class FlowContext:
+    """A fresh browser context ready for one flow: capture hook and request blocking attached,
+    tracing started if asked, one blank page open. Interchangeable between flows of a plan, so
+    the runner opens the next one while the current flow runs."""
+
+    context: BrowserContext
+    page: Page
+    recorder: Recorder
+
+
+async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") -> FlowContext:
+    from tracker_check.capture.browser import new_context
+    from tracker_check.capture.recorder import Recorder
+
+    recorder = Recorder(plan.data_layers, block_requests=plan.settings.block_requests)
+    context = await new_context(browser)
+    try:
+        await recorder.attach(context)
+        if trace != "off":
+            await context.tracing.start(screenshots=True, snapshots=True)
+        page = await context.new_page()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await context.close()
+        raise
+    return FlowContext(context, page, recorder)
+
+
 def all_steps(flow: Flow) -> tuple[Step, ...]:
     """The flow's steps, its `start` first as an implicit goto (so step 0 is the start)."""
     if flow.start is None:
@@ -77,9 +108,19 @@ def step_label(step: Step, index: int, flow: Flow) -> str:
     return step.label
 
 
-class _FlowRun:
-    def __init__(self, plan: Plan, flow: Flow, index: int, fs: FlowSettings) -> None:
+class FlowRun:
+    def __init__(
+        self,
+        plan: Plan,
+        flow: Flow,
+        index: int,
+        fs: FlowSettings,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
         self.plan, self.flow, self.index, self.fs = plan, flow, index, fs
+        # called whenever the flow starts waiting for the page (events, a quiet period): the
+        # runner uses that idle time to open the next flow's context
+        self.on_wait = on_wait
         self.vars = Variables(flow.vars, fs.environ)
         self.changed = asyncio.Event()
         self.step = 0
@@ -87,7 +128,11 @@ class _FlowRun:
         self.step_start = 0  # position in recorder.events where the current step began
         self.step_findings: dict[int, list[Finding]] = {}
         self.recorder: Any = None
+        self.opened: FlowContext | None = None
+        self.results: list[StepResult] = []
+        self.failed = False
         self.crashed = False
+        self.t0 = time.monotonic()
         # when the last step that acted on the page finished its action: the flow end's quiet
         # period is measured from here (or from a later push), like a step's settle
         self.last_action_end = time.monotonic()
@@ -111,12 +156,17 @@ class _FlowRun:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
+            self._waiting()
             self.changed.clear()
             try:
                 await asyncio.wait_for(self.changed.wait(), remaining)
             except TimeoutError:
                 return done()
         return True
+
+    def _waiting(self) -> None:
+        if self.on_wait is not None:
+            self.on_wait()
 
     async def _settle(self, since: float, deadline: float) -> None:
         """Return once no push arrived for settle_ms (or at the deadline)."""
@@ -127,6 +177,7 @@ class _FlowRun:
             quiet = now - last
             if quiet >= settle or now >= deadline:
                 return
+            self._waiting()
             self.changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.changed.wait(), min(settle - quiet, deadline - now))
@@ -182,51 +233,58 @@ class _FlowRun:
 
     # -- the flow -----------------------------------------------------------------------------
     async def run(self, browser: Browser) -> FlowOutcome:
-        from tracker_check.capture.browser import new_context
-        from tracker_check.capture.recorder import Recorder
+        """Open a context, perform the steps, settle and close: the whole flow."""
+        await self.act(await open_flow_context(browser, self.plan, self.fs.trace))
+        return await self.finish()
 
-        t0 = time.monotonic()
-        steps = all_steps(self.flow)
-        results: list[StepResult] = []
-        self._label = ""
-        self.recorder = Recorder(
-            self.plan.data_layers,
-            block_requests=self.plan.settings.block_requests,
-            on_event=self._on_event,
-        )
+    async def act(self, opened: FlowContext) -> None:
+        """Perform the flow's steps in `opened` (which this run now owns and closes)."""
+        self.opened = opened
+        self.recorder = opened.recorder
+        self.recorder.on_event = self._on_event
+        self.recorder.started = time.time() * 1000  # event times count from the flow's start
         self.recorder.set_attribution(self.flow.name, 0)
-        context = await new_context(browser)
-        failed = False
-        trace: str | None = None
+        self.t0 = self.last_action_end = time.monotonic()
+        steps = all_steps(self.flow)
+        self.steps = steps
+        page = opened.page
         try:
-            await self.recorder.attach(context)
-            if self.fs.trace != "off":
-                await context.tracing.start(screenshots=True, snapshots=True)
-            page = await context.new_page()
             page.on("pageerror", self._on_page_error)
             page.on("crash", lambda _: setattr(self, "crashed", True))
             navigated = False
-            self.steps = steps
             for i, step in enumerate(steps):
-                if failed:
-                    results.append(
+                if self.failed:
+                    self.results.append(
                         StepResult(i, step_label(step, i, self.flow), step.action, "skipped")
                     )
                     continue
                 result = await self._step(page, i, step, first_nav=not navigated)
                 navigated = navigated or step.action == "goto"
-                results.append(result)
-                failed = result.error is not None  # a fault; failed expectations go on
-            if not failed:
+                self.results.append(result)
+                self.failed = result.error is not None  # a fault; failed expectations go on
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await opened.context.close()
+            raise
+
+    async def finish(self) -> FlowOutcome:
+        """After the last step: wait for late events, stop the trace, close the context, and
+        judge the flow. Nothing acts on the page any more, so the runner overlaps this quiet
+        period with the next flow."""
+        assert self.opened is not None, "act() first"
+        context = self.opened.context
+        trace: str | None = None
+        try:
+            if not self.failed:
                 await self._flow_end()
-            trace = await self._stop_trace(context, failed)
+            trace = await self._stop_trace(context, self.failed)
         finally:
             await context.close()
         events = tuple(self._events())
         blocked = tuple(self.recorder.blocked_requests)
-        self.recorder = None  # drop every Playwright-facing object before the next flow
+        self.recorder = self.opened = None  # drop every Playwright-facing object
         # a flow stopped by a fault never got to fire the rest of its sequence: no noise
-        seq = () if failed else self.flow.sequence
+        seq = () if self.failed else self.flow.sequence
         flow_level = judge_sequence(seq, events, flow=self.flow.name)
         flow_level += judge_forbid(self.flow.forbid, events, flow=self.flow.name)
         by_step: dict[int, list[int]] = {}
@@ -234,14 +292,15 @@ class _FlowRun:
             if e.step is not None:
                 by_step.setdefault(e.step, []).append(e.index)
         steps_out = tuple(
-            dataclasses.replace(r, event_indexes=tuple(by_step.get(r.index, ()))) for r in results
+            dataclasses.replace(r, event_indexes=tuple(by_step.get(r.index, ())))
+            for r in self.results
         )
         findings = [f for i in sorted(self.step_findings) for f in self.step_findings[i]]
         return FlowOutcome(
             index=self.index,
             name=self.flow.name,
-            duration_ms=(time.monotonic() - t0) * 1000,
-            failed_step=failed,
+            duration_ms=(time.monotonic() - self.t0) * 1000,
+            failed_step=self.failed,
             steps=steps_out,
             events=events,
             findings=tuple(findings + flow_level),
@@ -369,4 +428,4 @@ async def run_flow(
     browser: Browser, plan: Plan, flow: Flow, index: int, settings: FlowSettings
 ) -> FlowOutcome:
     """Run `flow` (plan position `index`) in a fresh context of `browser`."""
-    return await _FlowRun(plan, flow, index, settings).run(browser)
+    return await FlowRun(plan, flow, index, settings).run(browser)

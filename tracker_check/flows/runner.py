@@ -1,6 +1,8 @@
 """Run a plan's flows in one browser: workers, shards, the run-wide Validator, the RunReport.
 
-Flows run concurrently (`workers`) in separate contexts of ONE browser. Results are streamed:
+Flows run concurrently (`workers`) in separate contexts of ONE browser; each worker opens its
+next flow's context while a flow waits for the page, and lets a flow's end (late pushes, trace,
+close) overlap the next flow, so at most `workers` flows act at once. Results are streamed:
 each flow's Playwright objects are closed and dropped when it ends, and finished flows go
 through the Validator in plan order as soon as every earlier flow is done — so findings
 (including `unique` across flows) are identical whatever the number of workers.
@@ -9,6 +11,7 @@ through the Validator in plan order as soon as every earlier flow is done — so
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import fnmatch
 import os
@@ -21,7 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tracker_check.errors import BrowserError, UsageError
-from tracker_check.flows.flow import FlowOutcome, FlowSettings, SiteUnreachable, run_flow
+from tracker_check.flows.flow import (
+    FlowContext,
+    FlowOutcome,
+    FlowRun,
+    FlowSettings,
+    SiteUnreachable,
+    open_flow_context,
+)
 from tracker_check.flows.progress import Progress
 from tracker_check.models import Finding, Severity
 from tracker_check.plan.model import Flow, Plan
@@ -202,16 +212,60 @@ class _Run:
         for job in jobs:
             queue.put_nowait(job)
         settings = self.settings()
+        tasks: set[asyncio.Task[Any]] = set()  # every task this run started, for cleanup
+
+        def spawn(coro: Any) -> asyncio.Task[Any]:
+            task = asyncio.create_task(coro)
+            tasks.add(task)
+            return task
+
+        def prepare() -> asyncio.Task[FlowContext]:
+            return spawn(open_flow_context(browser, self.plan, settings.trace))
+
+        async def drain(run: FlowRun) -> None:
+            outcome = await run.finish()
+            self.progress.finished(run.flow.name)
+            self._finished(outcome)
 
         async def worker() -> None:
-            while not queue.empty():
-                index, flow = queue.get_nowait()
-                self.progress.started(flow.name)
-                outcome = await run_flow(browser, self.plan, flow, index, settings)
-                self.progress.finished(flow.name)
-                self._finished(outcome)
+            # Pipelined, so that idle time is used: the next flow's context is opened while
+            # this flow waits for the page (events, quiet periods), and a flow's end (its
+            # last quiet period, trace, close) overlaps the next flow. Still at most
+            # `workers` flows act on the site at any time.
+            ahead: asyncio.Task[FlowContext] | None = None
+            ending: asyncio.Task[None] | None = None
 
-        workers = [asyncio.create_task(worker()) for _ in range(max(1, self.options.workers))]
+            def open_ahead() -> None:
+                nonlocal ahead
+                if ahead is None and not queue.empty():
+                    ahead = prepare()
+
+            try:
+                while not queue.empty():
+                    index, flow = queue.get_nowait()
+                    ready, ahead = ahead or prepare(), None
+                    opened = await ready
+                    self.progress.started(flow.name)
+                    run = FlowRun(self.plan, flow, index, settings, on_wait=open_ahead)
+                    try:
+                        await run.act(opened)
+                    except Exception:
+                        if ending is not None:  # the previous flow still gets its result
+                            with contextlib.suppress(Exception):
+                                await ending
+                        raise
+                    if ending is not None:
+                        await ending  # one flow ending per worker at a time
+                    # the next flow acts during this one's end: that idle time is taken
+                    run.on_wait = None
+                    ending = spawn(drain(run))
+                if ending is not None:
+                    await ending
+            finally:
+                if ahead is not None:
+                    await _discard(ahead)
+
+        workers = [spawn(worker()) for _ in range(max(1, self.options.workers))]
         try:
             await asyncio.gather(*workers)
         except SiteUnreachable as exc:
@@ -224,9 +278,9 @@ class _Run:
             # the browser itself went away (killed, remote server gone): a capture failure
             self.error = f"browser failure: {exc.message.splitlines()[0]}"
         finally:
-            for task in workers:
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _finished(self, outcome: FlowOutcome) -> None:
         """Validate finished flows in plan order (reorder buffer)."""
@@ -266,6 +320,18 @@ class _Run:
             error=self.error,
             extras=extras,
         )
+
+
+async def _discard(ahead: asyncio.Task[FlowContext]) -> None:
+    """Close a context opened ahead that no flow took (or stop its opening)."""
+    if not ahead.done():
+        ahead.cancel()
+    try:
+        opened = await ahead
+    except (Exception, asyncio.CancelledError):  # stopped, or the browser is gone
+        return
+    with contextlib.suppress(Exception):
+        await opened.context.close()
 
 
 def _unreachable(message: str, base_url: str | None) -> str:
