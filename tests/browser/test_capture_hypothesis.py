@@ -1,4 +1,4 @@
-"""Any sequence of push / multi-argument push / reassignment / navigation is captured whole and
+"""Any sequence of push / multi-argument push / reassignment / copy / navigation is captured whole
 in order. One browser page for the whole run keeps 200 examples fast; the example count comes
 from a settings profile (`capture-ci` by default, `capture-nightly` for the long run — see
 benchmarks/capture_throughput.py)."""
@@ -57,7 +57,7 @@ events = st.builds(
 items = events | values
 operations = st.lists(
     st.tuples(
-        st.sampled_from(["push", "push", "push", "reassign", "navigate"]),
+        st.sampled_from(["push", "push", "push", "reassign", "copy", "navigate"]),
         st.lists(items, min_size=0, max_size=4),
     ),
     min_size=1,
@@ -66,6 +66,7 @@ operations = st.lists(
 
 APPLY = """([op, items, next]) => {
     if (op === "reassign") { window.dataLayer = items; return; }
+    if (op === "copy") { window.dataLayer = (window.dataLayer || []).concat(items); return; }
     window.dataLayer = window.dataLayer || [];
     window.dataLayer.push(...items);
     if (op === "navigate") location.href = next;
@@ -91,9 +92,15 @@ def test_any_operation_sequence_is_captured_whole_and_in_order(
     c.goto("blank.html?start")
     start = len(c.events)
     expected: list[Any] = []
+    current: list[Any] = []  # the page's array as the model sees it
     documents = 1
     for n, (op, batch) in enumerate(ops):
+        if op == "copy":
+            # a copy records what is new, and the primitives again (only objects are known
+            # by identity)
+            expected.extend(x for x in current if not isinstance(x, dict | list))
         expected.extend(batch)
+        current = batch if op == "reassign" else [] if op == "navigate" else current + batch
         if op == "navigate":
             target = c.url(f"blank.html?n={n}")
             with c.page.expect_navigation(url=target):

@@ -61,6 +61,26 @@ def test_reassignment_twice(capture: Start) -> None:
     assert c.page.evaluate("dataLayer.length") == 2  # the page still sees its own arrays
 
 
+def test_reassignment_with_a_copy_records_only_what_is_new(capture: Start) -> None:
+    # `dataLayer = dataLayer.concat([...])` re-assigns the items already captured: recording
+    # them again would show a false duplicate-event for every `unique` event
+    c = capture()
+    c.goto("reassign_copy.html")
+    c.wait_events(8)
+    assert c.raws() == [
+        {"event": "a"},
+        {"event": "b"},
+        {"event": "c"},
+        {"event": "c"},
+        {"event": "d"},
+        {"event": "c"},
+        "tag",
+        {"event": "e"},
+    ]
+    assert c.recorder.check_bypass_sync(c.page) == []  # nothing reached the array unseen
+    assert c.page.evaluate("dataLayer.length") == 8  # the page's own array is untouched
+
+
 def test_custom_data_layer_name(capture: Start) -> None:
     c = capture(("myLayer",))
     c.goto("custom_name.html")

@@ -40,6 +40,10 @@
   var wrapped = typeof WeakSet === "function" ? new WeakSet() : null;
   // per instrumented array: identity multiset of the items seen going in (bypass check)
   var seenByArray = typeof WeakMap === "function" ? new WeakMap() : null;
+  // per data-layer name: how many times each object was recorded, so an array assigned as a
+  // copy (`dataLayer = dataLayer.concat([x])`) does not record its earlier items again
+  var WeakMapC = typeof WeakMap === "function" ? WeakMap : null;
+  var recordedByName = new MapC();
   var emitFn = window[BINDING]; // the page could shadow it later; keep the original
 
   function marker(type, extra) {
@@ -236,21 +240,47 @@
     seen.set(value, (seen.get(value) || 0) + 1);
   }
 
+  function isObject(v) {
+    return v !== null && (typeof v === "object" || typeof v === "function");
+  }
+
+  function timesRecorded(name, value) {
+    var counts = recordedByName.get(name);
+    return (counts && counts.get(value)) || 0;
+  }
+
+  // record(), and count the object as recorded under `name` (primitives are not counted)
+  function recordObject(name, value) {
+    record(name, value);
+    if (!isObject(value) || !WeakMapC) return;
+    var counts = recordedByName.get(name);
+    if (!counts) recordedByName.set(name, (counts = new WeakMapC()));
+    counts.set(value, timesRecorded(name, value) + 1);
+  }
+
   function instrument(name, arr) {
     if (!isArray(arr)) return;
     if (wrapped && wrapped.has(arr)) return;
     try {
       if (wrapped) wrapped.add(arr);
       if (seenByArray) seenByArray.set(arr, new MapC());
+      var inArray = new MapC(); // occurrences of each object so far in this array
       for (var i = 0; i < arr.length; i++) {
-        record(name, arr[i]);
-        markSeen(arr, arr[i]);
+        var item = arr[i];
+        if (isObject(item)) {
+          var nth = (inArray.get(item) || 0) + 1;
+          inArray.set(item, nth);
+          if (nth > timesRecorded(name, item)) recordObject(name, item);
+        } else {
+          record(name, item);
+        }
+        markSeen(arr, item);
       }
       var previous = arr.push; // Array.prototype.push, or a wrapper already on this array
       var push = function () {
         try {
           for (var j = 0; j < arguments.length; j++) {
-            record(name, arguments[j]);
+            recordObject(name, arguments[j]);
             markSeen(arr, arguments[j]);
           }
         } catch (e) {}
