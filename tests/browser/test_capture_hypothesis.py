@@ -1,7 +1,7 @@
-"""Any sequence of push / multi-argument push / reassignment / copy / navigation is captured whole and
-in order. One browser page for the whole run keeps 200 examples fast; the example count comes
-from a settings profile (`capture-ci` by default, `capture-nightly` for the long run — see
-benchmarks/capture_throughput.py)."""
+"""Any sequence of push / multi-argument push / reassignment / copy / navigation is captured
+whole and in order. One browser page for the whole run keeps 200 examples fast; the example
+count comes from a settings profile (`capture-ci` by default, `capture-nightly` for the long
+run — see benchmarks/capture_throughput.py)."""
 
 from __future__ import annotations
 
