@@ -438,3 +438,38 @@ def test_one_worker_overlaps_a_flow_end_with_the_next_flow_but_never_two_acting(
     assert not any(e.flow != f.name for f in report.flows for e in f.events)
     assert len(contexts) >= len(names)
     assert set(map(id, closed)) == set(map(id, contexts))  # each closed by the run itself
+
+
+def test_a_long_run_holds_the_contexts_of_a_few_flows_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finished flows are let go while the run goes on (memory stays flat over 1,000 flows):
+    when the last flow acts, only the contexts of the flows in the pipeline are alive."""
+    import gc
+
+    from tracker_check.flows import flow as flow_module
+
+    flows = "".join(
+        f"  - name: f{i}\n    start: /index.html\n    steps:\n      - click: '#late'\n"
+        for i in range(8)
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        "version: 1\nname: many\nsettings: {unplanned_events: ignore, settle: 50ms}\n"
+        "events:\n  late_event: {}\nflows:\n" + flows,
+        "utf-8",
+    )
+    alive: list[int] = []
+    act = flow_module.FlowRun.act
+
+    async def spy_act(self: Any, opened: Any) -> None:
+        if self.flow.name == "f7":
+            gc.collect()
+            alive.append(sum(isinstance(o, flow_module.FlowContext) for o in gc.get_objects()))
+        await act(self, opened)
+
+    monkeypatch.setattr(flow_module.FlowRun, "act", spy_act)
+    report = run_plan(load_plan(path), RunOptions(workers=1), serve_dir=SITE)
+    assert report.error is None and len(report.flows) == 8
+    # this flow's, the one ending before it, and maybe one opened ahead
+    assert alive and alive[0] <= 3, alive

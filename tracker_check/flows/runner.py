@@ -212,11 +212,13 @@ class _Run:
         for job in jobs:
             queue.put_nowait(job)
         settings = self.settings()
-        tasks: set[asyncio.Task[Any]] = set()  # every task this run started, for cleanup
+        tasks: set[asyncio.Task[Any]] = set()  # tasks of this run still going, for cleanup
 
         def spawn(coro: Any) -> asyncio.Task[Any]:
             task = asyncio.create_task(coro)
             tasks.add(task)
+            # a finished task holds its result (a context and its events): let it go
+            task.add_done_callback(tasks.discard)
             return task
 
         def prepare() -> asyncio.Task[FlowContext]:
@@ -278,9 +280,10 @@ class _Run:
             # the browser itself went away (killed, remote server gone): a capture failure
             self.error = f"browser failure: {exc.message.splitlines()[0]}"
         finally:
-            for task in tasks:
+            going = list(tasks)
+            for task in going:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*going, return_exceptions=True)
 
     def _finished(self, outcome: FlowOutcome) -> None:
         """Validate finished flows in plan order (reorder buffer)."""
