@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -80,6 +81,7 @@ def main() -> None:
         out = render(fmt, report, RenderOptions(verbose=True))
         took = time.perf_counter() - start
         print(f"{fmt:7} {took * 1000:8.1f} ms  {len(out) / 1e6:6.2f} MB")
+    print(f"load average: {os.getloadavg()[0]:.1f} (timings are only meaningful when low)")
 
 
 if __name__ == "__main__":

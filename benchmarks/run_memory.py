@@ -8,6 +8,7 @@ counted: they are Chromium's, not ours). Usage: python benchmarks/run_memory.py 
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import tempfile
@@ -66,6 +67,7 @@ def main() -> None:
     print(f"status: {report.status}, error: {report.error}")
     print(f"wall time: {elapsed:.1f} s ({elapsed / max(n, 1) * 1000:.0f} ms per flow, 2 workers)")
     print(f"peak RSS of the Python process: {peak_mb:.1f} MB (target < 300 MB)")
+    print(f"load average: {os.getloadavg()[0]:.1f} (timings are only meaningful when low)")
 
 
 if __name__ == "__main__":

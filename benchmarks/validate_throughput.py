@@ -244,6 +244,7 @@ def main() -> None:
     bench_check(args.events, min(args.pool, args.events))
     if not args.no_rss:
         bench_file(args.events)
+    print(f"load average: {os.getloadavg()[0]:.1f} (timings are only meaningful when low)")
 
 
 if __name__ == "__main__":
