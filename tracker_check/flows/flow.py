@@ -352,9 +352,7 @@ class FlowRun:
         )
         for f in judged:
             self._add(f)
-        if not self.crashed and not page.is_closed():
-            for f in await self.recorder.check_bypass(page):
-                self._add(f)
+        await self._check_bypass(page)
         bad = any(f.severity is Severity.ERROR for f in judged)
         return StepResult(
             i,
@@ -402,7 +400,7 @@ class FlowRun:
     async def _flow_end(self) -> None:
         """Late events: wait for sequence events still missing, then let the page settle, so a
         push fired after the last action (an XHR callback, a debounce) is captured, validated
-        and judged by `forbid`."""
+        and judged by `forbid`; then check once more for items that bypassed `push`."""
         timeout = (self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms) / 1000
         seq = self.flow.sequence
         if seq:
@@ -413,6 +411,15 @@ class FlowRun:
         # settled (a count expectation) costs nothing more here
         now = time.monotonic()
         await self._settle(self.last_action_end, now + max(timeout, self.fs.settle_ms / 1000))
+        # an item written into the array by index after the last step's check (a late
+        # callback) is found before the context closes; it belongs to the last step
+        if self.opened is not None:
+            await self._check_bypass(self.opened.page)
+
+    async def _check_bypass(self, page: Page) -> None:
+        if not self.crashed and not page.is_closed():
+            for f in await self.recorder.check_bypass(page):
+                self._add(f)
 
     async def _stop_trace(self, context: BrowserContext, failed: bool) -> str | None:
         if self.fs.trace == "off":
