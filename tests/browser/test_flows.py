@@ -388,43 +388,38 @@ def test_flow_end_quiet_period_is_measured_from_the_last_action(
     assert wait_step.action == "wait" and wait_step.status == "passed"
 
 
-def test_one_worker_overlaps_a_flow_end_with_the_next_flow_but_never_two_acting(
-    late_plan: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`--workers 1`: a flow's end (here a 1.5 s quiet period) runs while the next flow acts,
-    so it costs no wall time; steps of two flows never run at once; every context opened
-    (some ahead, while a flow waits) is used by a flow or closed."""
+@pytest.fixture
+def pipeline(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Spies on the runner: a log of (act|acted|finished, flow) and every context opened, with
+    the ones closed."""
     from tracker_check.flows import flow as flow_module
     from tracker_check.flows import runner as runner_module
 
-    log: list[tuple[str, str]] = []
+    seen: dict[str, list[Any]] = {"log": [], "opened": [], "closed": []}
     act, finish, opener = (
         flow_module.FlowRun.act,
         flow_module.FlowRun.finish,
         runner_module.open_flow_context,
     )
-    contexts: list[Any] = []
 
     async def spy_act(self: Any, opened: Any) -> None:
-        log.append(("act", self.flow.name))
+        seen["log"].append(("act", self.flow.name))
         await act(self, opened)
-        log.append(("acted", self.flow.name))
+        seen["log"].append(("acted", self.flow.name))
 
     async def spy_finish(self: Any) -> Any:
         outcome = await finish(self)
-        log.append(("finished", self.flow.name))
+        seen["log"].append(("finished", self.flow.name))
         return outcome
-
-    closed: list[Any] = []
 
     async def spy_open(*args: Any) -> Any:
         opened = await opener(*args)
         context = opened.context
-        contexts.append(context)
+        seen["opened"].append(context)
         close = context.close
 
         async def spy_close(**kw: Any) -> None:
-            closed.append(context)
+            seen["closed"].append(context)
             await close(**kw)
 
         context.close = spy_close
@@ -433,21 +428,53 @@ def test_one_worker_overlaps_a_flow_end_with_the_next_flow_but_never_two_acting(
     monkeypatch.setattr(flow_module.FlowRun, "act", spy_act)
     monkeypatch.setattr(flow_module.FlowRun, "finish", spy_finish)
     monkeypatch.setattr(runner_module, "open_flow_context", spy_open)
+    return seen
+
+
+def test_one_worker_runs_flows_strictly_one_after_another(
+    late_plan: Path, pipeline: dict[str, list[Any]]
+) -> None:
+    """`--workers 1`: each flow acts and ends (its quiet period, its context closed) before
+    the next one acts — flows may share server-side state; the next context is opened ahead
+    (a blank page) while a flow waits, and every context opened is closed by the run."""
     plan = load_plan(late_plan)
     report = run_plan(plan, RunOptions(workers=1), serve_dir=SITE)
     assert report.error is None
     names = [f.name for f in plan.flows]
-    assert [f.name for f in report.flows] == names  # reported in plan order
-    acting = [(kind, name) for kind, name in log if kind in ("act", "acted")]
-    assert acting == [(k, n) for n in names for k in ("act", "acted")]  # one at a time
-    # the first flow's end (its quiet period) was still running when the second flow acted
-    assert log.index(("act", names[1])) < log.index(("finished", names[0]))
-    # the late push of the first flow arrived during that overlap and is still its own
-    [late] = [e for e in report.flows[0].events if e.name == "late_event"]
-    assert late.step == 1 and late.flow == names[0]
+    assert [f.name for f in report.flows] == names
+    assert pipeline["log"] == [(k, n) for n in names for k in ("act", "acted", "finished")]
+    assert len(pipeline["opened"]) >= len(names)
+    assert set(map(id, pipeline["closed"])) == set(map(id, pipeline["opened"]))
+
+
+def test_more_workers_overlap_a_flow_end_with_the_next_flow_but_never_more_acting(
+    late_plan: Path, pipeline: dict[str, list[Any]]
+) -> None:
+    """`--workers 2`: a flow's end (here a 1.5 s quiet period) runs while its worker's next
+    flow acts, so more than two flows are alive at once, but never more than two act; late
+    pushes stay their own flow's; results are those of `--workers 1`."""
+    plan = load_plan(late_plan)
+    report = run_plan(plan, RunOptions(workers=2), serve_dir=SITE)
+    assert report.error is None
+    acting, alive, most_acting, most_alive = set(), set(), 0, 0
+    for kind, name in pipeline["log"]:
+        {"act": acting.add, "acted": acting.discard, "finished": lambda _: None}[kind](name)
+        {"act": alive.add, "acted": lambda _: None, "finished": alive.discard}[kind](name)
+        most_acting, most_alive = max(most_acting, len(acting)), max(most_alive, len(alive))
+    assert most_acting == 2 and most_alive > 2
+    flows = by_name(report)
+    [late] = [e for e in flows["late after the last click"].events if e.name == "late_event"]
+    assert late.step == 1 and late.flow == "late after the last click"
     assert not any(e.flow != f.name for f in report.flows for e in f.events)
-    assert len(contexts) >= len(names)
-    assert set(map(id, closed)) == set(map(id, contexts))  # each closed by the run itself
+    assert set(map(id, pipeline["closed"])) == set(map(id, pipeline["opened"]))
+    sequential = run_plan(plan, RunOptions(workers=1), serve_dir=SITE)
+
+    def judged(r: RunReport) -> list[Any]:  # each run serves the site on its own port
+        return [
+            (f.name, f.status, [(x.code, x.step, x.message) for x in f.findings]) for f in r.flows
+        ]
+
+    assert judged(report) == judged(sequential)
 
 
 def test_a_long_run_holds_the_contexts_of_a_few_flows_only(
@@ -483,3 +510,49 @@ def test_a_long_run_holds_the_contexts_of_a_few_flows_only(
     assert report.error is None and len(report.flows) == 8
     # this flow's, the one ending before it, and maybe one opened ahead
     assert alive and alive[0] <= 3, alive
+
+
+def test_a_failing_context_keeps_the_results_of_flows_that_ended(
+    late_plan: Path, pipeline: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser failing while a worker opens its next context (after its flow acted and
+    while that flow's end runs) is a browser failure, and that flow still gets its result."""
+    from playwright.async_api import Error as PlaywrightError
+
+    from tracker_check.flows import runner as runner_module
+
+    opener = runner_module.open_flow_context
+    calls = []
+
+    async def failing_third(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 3:
+            raise PlaywrightError("Target page, context or browser has been closed")
+        return await opener(*args)
+
+    monkeypatch.setattr(runner_module, "open_flow_context", failing_third)
+    plan = load_plan(late_plan)
+    report = run_plan(plan, RunOptions(workers=2), serve_dir=SITE)
+    assert report.error == "browser failure: Target page, context or browser has been closed"
+    assert report.flows and report.flows[0].name == plan.flows[0].name
+    assert ("finished", plan.flows[0].name) in pipeline["log"]
+
+
+def test_a_flow_end_that_fails_closes_the_context_of_the_flow_acting_after_it(
+    late_plan: Path, pipeline: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker_check.flows import flow as flow_module
+
+    finish = flow_module.FlowRun.finish
+
+    async def broken_first(self: Any) -> Any:
+        outcome = await finish(self)
+        if self.index == 0:
+            raise RuntimeError("a bug in the flow end")
+        return outcome
+
+    monkeypatch.setattr(flow_module.FlowRun, "finish", broken_first)
+    with pytest.raises(RuntimeError, match="a bug in the flow end"):
+        run_plan(load_plan(late_plan), RunOptions(workers=2), serve_dir=SITE)
+    assert pipeline["opened"]
+    assert set(map(id, pipeline["closed"])) == set(map(id, pipeline["opened"]))

@@ -132,7 +132,7 @@ class FlowRun:
         self.results: list[StepResult] = []
         self.failed = False
         self.crashed = False
-        self.t0 = time.monotonic()
+        self.t0 = self.acted = time.monotonic()
         # when the last step that acted on the page finished its action: the flow end's quiet
         # period is measured from here (or from a later push), like a step's settle
         self.last_action_end = time.monotonic()
@@ -266,12 +266,20 @@ class FlowRun:
             with contextlib.suppress(Exception):
                 await opened.context.close()
             raise
+        self.acted = time.monotonic()
+
+    async def close(self) -> None:
+        """Give up a flow that acted but will not finish: close its context."""
+        if self.opened is not None:
+            with contextlib.suppress(Exception):
+                await self.opened.context.close()
 
     async def finish(self) -> FlowOutcome:
         """After the last step: wait for late events, stop the trace, close the context, and
         judge the flow. Nothing acts on the page any more, so the runner overlaps this quiet
         period with the next flow."""
         assert self.opened is not None, "act() first"
+        begun = time.monotonic()
         context = self.opened.context
         trace: str | None = None
         try:
@@ -299,7 +307,9 @@ class FlowRun:
         return FlowOutcome(
             index=self.index,
             name=self.flow.name,
-            duration_ms=(time.monotonic() - self.t0) * 1000,
+            # its own time: its steps, then its end; not a wait (with several workers) for the
+            # end of the flow before it
+            duration_ms=((self.acted - self.t0) + (time.monotonic() - begun)) * 1000,
             failed_step=self.failed,
             steps=steps_out,
             events=events,

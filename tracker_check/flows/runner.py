@@ -1,8 +1,9 @@
 """Run a plan's flows in one browser: workers, shards, the run-wide Validator, the RunReport.
 
 Flows run concurrently (`workers`) in separate contexts of ONE browser; each worker opens its
-next flow's context while a flow waits for the page, and lets a flow's end (late pushes, trace,
-close) overlap the next flow, so at most `workers` flows act at once. Results are streamed:
+next flow's context while a flow waits for the page, and (with more than one worker) lets a
+flow's end (late pushes, trace, close) overlap its next flow, so at most `workers` flows act at
+once. Results are streamed:
 each flow's Playwright objects are closed and dropped when it ends, and finished flows go
 through the Validator in plan order as soon as every earlier flow is done — so findings
 (including `unique` across flows) are identical whatever the number of workers.
@@ -18,7 +19,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -218,7 +219,7 @@ class _Run:
             task = asyncio.create_task(coro)
             tasks.add(task)
             # a finished task holds its result (a context and its events): let it go
-            task.add_done_callback(tasks.discard)
+            task.add_done_callback(_forget(tasks))
             return task
 
         def prepare() -> asyncio.Task[FlowContext]:
@@ -229,11 +230,15 @@ class _Run:
             self.progress.finished(run.flow.name)
             self._finished(outcome)
 
+        # With one worker, flows run strictly one after another, each to its very end (no
+        # page of an earlier flow is alive while the next acts: flows may share an account).
+        # With more, a flow's end (its last quiet period, trace, close) overlaps the worker's
+        # next flow, since flows run concurrently anyway.
+        overlap_ends = self.options.workers > 1
+
         async def worker() -> None:
-            # Pipelined, so that idle time is used: the next flow's context is opened while
-            # this flow waits for the page (events, quiet periods), and a flow's end (its
-            # last quiet period, trace, close) overlaps the next flow. Still at most
-            # `workers` flows act on the site at any time.
+            # The next flow's context (a blank page) is opened while this flow waits for the
+            # page — an expected event, a quiet period — so idle time is used.
             ahead: asyncio.Task[FlowContext] | None = None
             ending: asyncio.Task[None] | None = None
 
@@ -246,21 +251,28 @@ class _Run:
                 while not queue.empty():
                     index, flow = queue.get_nowait()
                     ready, ahead = ahead or prepare(), None
-                    opened = await ready
-                    self.progress.started(flow.name)
                     run = FlowRun(self.plan, flow, index, settings, on_wait=open_ahead)
                     try:
+                        opened = await ready
+                        self.progress.started(flow.name)
                         await run.act(opened)
                     except Exception:
-                        if ending is not None:  # the previous flow still gets its result
+                        if ending is not None:  # the flow before still gets its result
                             with contextlib.suppress(Exception):
                                 await ending
                         raise
-                    if ending is not None:
-                        await ending  # one flow ending per worker at a time
-                    # the next flow acts during this one's end: that idle time is taken
-                    run.on_wait = None
-                    ending = spawn(drain(run))
+                    previous, ending = ending, None
+                    try:
+                        if previous is not None:
+                            await previous  # one flow ending per worker at a time
+                    except BaseException:
+                        await run.close()  # acted, but will never finish
+                        raise
+                    if overlap_ends:
+                        run.on_wait = None  # the next flow acts during this end: not idle
+                        ending = spawn(drain(run))
+                    else:
+                        await drain(run)
                 if ending is not None:
                     await ending
             finally:
@@ -323,6 +335,18 @@ class _Run:
             error=self.error,
             extras=extras,
         )
+
+
+def _forget(tasks: set[asyncio.Task[Any]]) -> Callable[[asyncio.Task[Any]], None]:
+    """A done-callback: drop a finished task from `tasks`, and mark its exception as seen
+    (whoever awaits the task still gets it; nobody gets an asyncio warning on stderr)."""
+
+    def done(task: asyncio.Task[Any]) -> None:
+        tasks.discard(task)
+        if not task.cancelled():
+            task.exception()
+
+    return done
 
 
 async def _discard(ahead: asyncio.Task[FlowContext]) -> None:
