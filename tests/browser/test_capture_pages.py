@@ -81,6 +81,27 @@ def test_reassignment_with_a_copy_records_only_what_is_new(capture: Start) -> No
     assert c.page.evaluate("dataLayer.length") == 8  # the page's own array is untouched
 
 
+def test_an_item_recovered_by_the_bypass_check_is_not_recorded_again_by_a_copy(
+    capture: Start,
+) -> None:
+    c = capture()
+    c.goto("blank.html")
+    c.page.evaluate("window.dataLayer = []; dataLayer[0] = {event: 'by_index'}")
+    [finding] = c.recorder.check_bypass_sync(c.page)
+    assert finding.code == "capture-bypassed"
+    c.page.evaluate("dataLayer = dataLayer.concat([{event: 'after'}])")
+    c.wait_events(2)
+    assert c.names() == ["by_index", "after"]
+
+
+def test_a_page_breaking_weakmap_weakset_and_set_methods_is_still_captured(capture: Start) -> None:
+    c = capture()
+    c.goto("hostile_builtins.html")
+    c.wait_events(3)
+    assert c.names() == ["a", "b", "c"]
+    assert c.recorder.check_bypass_sync(c.page) == []
+
+
 def test_custom_data_layer_name(capture: Start) -> None:
     c = capture(("myLayer",))
     c.goto("custom_name.html")

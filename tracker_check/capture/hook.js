@@ -37,12 +37,23 @@
   var seq = 0;
   var queue = [];
   var scheduled = false;
-  var wrapped = typeof WeakSet === "function" ? new WeakSet() : null;
+  // the page may replace Map/WeakMap/WeakSet methods later: keep the originals, called
+  // without looking anything up (uncurried)
+  var uncurry = Function.prototype.bind.bind(Function.prototype.call);
+  var mapGet = uncurry(MapC.prototype.get);
+  var mapSet = uncurry(MapC.prototype.set);
+  var mapEach = uncurry(MapC.prototype.forEach);
+  var WeakMapC = typeof WeakMap === "function" ? WeakMap : null;
+  var weakGet = WeakMapC ? uncurry(WeakMapC.prototype.get) : null;
+  var weakSet = WeakMapC ? uncurry(WeakMapC.prototype.set) : null;
+  var WeakSetC = typeof WeakSet === "function" ? WeakSet : null;
+  var wrapped = WeakSetC ? new WeakSetC() : null;
+  var wrappedHas = WeakSetC ? uncurry(WeakSetC.prototype.has) : null;
+  var wrappedAdd = WeakSetC ? uncurry(WeakSetC.prototype.add) : null;
   // per instrumented array: identity multiset of the items seen going in (bypass check)
-  var seenByArray = typeof WeakMap === "function" ? new WeakMap() : null;
+  var seenByArray = WeakMapC ? new WeakMapC() : null;
   // per data-layer name: how many times each object was recorded, so an array assigned as a
   // copy (`dataLayer = dataLayer.concat([x])`) does not record its earlier items again
-  var WeakMapC = typeof WeakMap === "function" ? WeakMap : null;
   var recordedByName = new MapC();
   var emitFn = window[BINDING]; // the page could shadow it later; keep the original
 
@@ -235,9 +246,9 @@
 
   function markSeen(arr, value) {
     if (!seenByArray) return;
-    var seen = seenByArray.get(arr);
+    var seen = weakGet(seenByArray, arr);
     if (!seen) return;
-    seen.set(value, (seen.get(value) || 0) + 1);
+    mapSet(seen, value, (mapGet(seen, value) || 0) + 1);
   }
 
   function isObject(v) {
@@ -245,31 +256,35 @@
   }
 
   function timesRecorded(name, value) {
-    var counts = recordedByName.get(name);
-    return (counts && counts.get(value)) || 0;
+    var counts = mapGet(recordedByName, name);
+    return (counts && weakGet(counts, value)) || 0;
   }
 
   // record(), and count the object as recorded under `name` (primitives are not counted)
   function recordObject(name, value) {
     record(name, value);
+    countRecorded(name, value);
+  }
+
+  function countRecorded(name, value) {
     if (!isObject(value) || !WeakMapC) return;
-    var counts = recordedByName.get(name);
-    if (!counts) recordedByName.set(name, (counts = new WeakMapC()));
-    counts.set(value, timesRecorded(name, value) + 1);
+    var counts = mapGet(recordedByName, name);
+    if (!counts) mapSet(recordedByName, name, (counts = new WeakMapC()));
+    weakSet(counts, value, timesRecorded(name, value) + 1);
   }
 
   function instrument(name, arr) {
     if (!isArray(arr)) return;
-    if (wrapped && wrapped.has(arr)) return;
+    if (wrapped && wrappedHas(wrapped, arr)) return;
     try {
-      if (wrapped) wrapped.add(arr);
-      if (seenByArray) seenByArray.set(arr, new MapC());
+      if (wrapped) wrappedAdd(wrapped, arr);
+      if (seenByArray) weakSet(seenByArray, arr, new MapC());
       var inArray = new MapC(); // occurrences of each object so far in this array
       for (var i = 0; i < arr.length; i++) {
         var item = arr[i];
         if (isObject(item)) {
-          var nth = (inArray.get(item) || 0) + 1;
-          inArray.set(item, nth);
+          var nth = (mapGet(inArray, item) || 0) + 1;
+          mapSet(inArray, item, nth);
           if (nth > timesRecorded(name, item)) recordObject(name, item);
         } else {
           record(name, item);
@@ -331,21 +346,25 @@
       } catch (e) {
         continue;
       }
-      if (!isArray(arr) || !seenByArray || !seenByArray.get(arr)) continue;
-      var seen = seenByArray.get(arr);
+      if (!isArray(arr) || !seenByArray || !weakGet(seenByArray, arr)) continue;
+      var seen = weakGet(seenByArray, arr);
       var left = new MapC();
-      seen.forEach(function (count, value) {
-        left.set(value, count);
+      mapEach(seen, function (count, value) {
+        mapSet(left, value, count);
       });
       var missed = [];
       for (var k = 0; k < arr.length; k++) {
         var item = arr[k];
-        var n = left.get(item) || 0;
+        var n = mapGet(left, item) || 0;
         if (n > 0) {
-          left.set(item, n - 1);
+          mapSet(left, item, n - 1);
         } else if (k in arr) {
           missed.push({ index: k, item: serialize(item) });
-          if (mark) seen.set(item, (seen.get(item) || 0) + 1);
+          if (mark) {
+            // reported once: seen from now on, and known if the array is later copied
+            mapSet(seen, item, (mapGet(seen, item) || 0) + 1);
+            countRecorded(name, item);
+          }
         }
       }
       out.push({ dl: name, doc: docId, length: arr.length, href: String(location.href),
