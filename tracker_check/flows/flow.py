@@ -127,6 +127,7 @@ class FlowRun:
         self.steps: tuple[Step, ...] = ()  # the flow's steps as run (its start is step 0)
         self.step_start = 0  # position in recorder.events where the current step began
         self.step_findings: dict[int, list[Finding]] = {}
+        self._label = ""  # the current step's label
         self.recorder: Any = None
         self.opened: FlowContext | None = None
         self.results: list[StepResult] = []
@@ -276,8 +277,8 @@ class FlowRun:
 
     async def finish(self) -> FlowOutcome:
         """After the last step: wait for late events, stop the trace, close the context, and
-        judge the flow. Nothing acts on the page any more, so the runner overlaps this quiet
-        period with the next flow."""
+        judge the flow. Nothing acts on the page any more, so with several workers the runner
+        overlaps this with the worker's next flow."""
         assert self.opened is not None, "act() first"
         begun = time.monotonic()
         context = self.opened.context
