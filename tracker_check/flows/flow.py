@@ -264,8 +264,7 @@ class FlowRun:
                 self.results.append(result)
                 self.failed = result.error is not None  # a fault; failed expectations go on
         except BaseException:
-            with contextlib.suppress(Exception):
-                await opened.context.close()
+            await self.close()
             raise
         self.acted = time.monotonic()
 
