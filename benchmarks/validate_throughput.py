@@ -1,15 +1,18 @@
-"""Throughput of offline validation: 1,000,000 GA4 ecommerce events, 10% invalid.
+"""Offline validation as the user runs it: the whole `tracker-check validate` process.
 
-    .venv/bin/python benchmarks/validate_throughput.py [--events N] [--no-rss]
+    .venv/bin/python benchmarks/validate_throughput.py [--events N] [--jobs N ...] [--keep DIR]
 
-Part 1 validates pre-normalized Events with `Validator.check` (the library hot path, as a
-browser run uses it). The stream is what a well-built GTM site pushes: `{ecommerce: null}`
-before every ecommerce event, so 1M events are 2M records; both rates are printed.
-Part 2 writes a 1M-line JSON Lines file (500k events, each after its null push) and, in a
-fresh process, streams it through `eventsio` + `Validator` (the `tracker-check validate`
-path, without keeping the events), printing throughput and the process's peak RSS at the
-start, after 10% and 50% of the file and at the end: flat memory means those stay equal.
-Numbers only: no assertion, no pass/fail (see tests for correctness).
+Writes a tracking plan (GA4 ecommerce events, a `unique` purchase id, a global parameter)
+and a JSON Lines export of N GA4 ecommerce events from many sessions (default 1,000,000;
+10% carry one realistic mistake, purchase ids unique), then times, in a fresh process each,
+
+    tracker-check validate PLAN FILE --format json -o out.json [--jobs N]
+
+from start to exit (interpreter start, plan load, parsing, validation, the report), and
+prints events/s and the process's peak RSS (its children's too with `--jobs`), read from
+`wait4`. Also times the in-process hot path (`Validator.check_all` over pre-normalized
+Events) so the two figures can be compared. Numbers only: no assertion, no pass/fail (the
+tests check correctness). Targets: >= 300,000 events/s and < 300 MB peak RSS for the command.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import argparse
 import json
 import os
 import random
-import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,59 +30,50 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tracker_check.eventsio import read_events
-from tracker_check.models import Event
-from tracker_check.plan.model import EventSpec, Plan, Settings
-from tracker_check.sources.gtm import normalize
-from tracker_check.validate.events import Validator
-
-ITEM = {
-    "type": "object",
-    "required": ["item_id", "item_name", "price", "quantity"],
-    "properties": {
-        "item_id": {"type": "string", "minLength": 1},
-        "item_name": {"type": "string"},
-        "item_brand": {"type": "string", "optional": True},
-        "item_category": {"type": "string"},
-        "item_variant": {"type": "string"},
-        "price": {"type": "number", "minimum": 0},
-        "quantity": {"type": "integer", "minimum": 1},
-    },
-}
-CART = {
-    "type": "object",
-    "required": ["currency", "value", "items"],
-    "properties": {
-        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-        "value": {"type": "number", "minimum": 0},
-        "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
-    },
-}
+PLAN = """\
+version: 1
+name: benchmark shop
+settings:
+  unplanned_events: error
+  additional_parameters: warn
+global_parameters:
+  page_type: {type: string, enum: [home, listing, product, cart]}
+definitions:
+  item:
+    type: object
+    required: [item_id, item_name, price, quantity]
+    properties:
+      item_id: {type: string, minLength: 1}
+      item_name: {type: string}
+      item_brand: {type: string, optional: true}
+      item_category: {type: string}
+      item_variant: {type: string}
+      price: {type: number, minimum: 0}
+      quantity: {type: integer, minimum: 1}
+  cart:
+    type: object
+    required: [currency, value, items]
+    properties:
+      currency: {type: string, pattern: "^[A-Z]{3}$"}
+      value: {type: number, minimum: 0}
+      items: {type: array, minItems: 1, items: {$ref: "#/definitions/item"}}
+events:
+  view_item_list: {parameters: {ecommerce: {$ref: "#/definitions/cart"}}}
+  view_item: {parameters: {ecommerce: {$ref: "#/definitions/cart"}}}
+  remove_from_cart: {parameters: {ecommerce: {$ref: "#/definitions/cart"}}}
+  begin_checkout: {parameters: {ecommerce: {$ref: "#/definitions/cart"}}}
+  add_to_cart:
+    additional_parameters: error
+    parameters:
+      ecommerce: {$ref: "#/definitions/cart"}
+      coupon: {type: string, optional: true}
+  purchase:
+    kind: macro
+    unique: [ecommerce.transaction_id]
+    parameters:
+      ecommerce: {$ref: "ga4#/definitions/purchase_ecommerce"}
+"""
 NAMES = ("view_item_list", "view_item", "add_to_cart", "remove_from_cart", "begin_checkout")
-
-
-def realistic_plan() -> Plan:
-    events = {name: EventSpec(name, parameters={"ecommerce": CART}) for name in NAMES}
-    events["purchase"] = EventSpec(
-        "purchase",
-        parameters={"ecommerce": {"$ref": "ga4#/definitions/purchase_ecommerce"}},
-        unique=("ecommerce.transaction_id",),
-        kind="macro",
-    )
-    events["add_to_cart"] = EventSpec(
-        "add_to_cart",
-        parameters={"ecommerce": CART, "coupon": {"type": "string", "optional": True}},
-        additional_parameters="error",
-    )
-    return Plan(
-        events,
-        name="benchmark shop",
-        settings=Settings(unplanned_events="error", additional_parameters="warn"),
-        global_parameters={
-            "page_type": {"type": "string", "enum": ["home", "listing", "product", "cart"]},
-        },
-        definitions={"item": ITEM},
-    )
 
 
 def _item(rng: random.Random, n: int) -> dict[str, Any]:
@@ -109,7 +104,7 @@ def _break(push: dict[str, Any], rng: random.Random) -> None:
 
 
 def pushes(count: int, seed: int = 7, start: int = 0) -> list[dict[str, Any]]:
-    """`count` ecommerce event pushes (10% broken), purchase ids unique, in stream order."""
+    """`count` ecommerce event pushes (10% broken), purchase ids unique, in file order."""
     rng = random.Random(seed)
     out = []
     for n in range(start, start + count):
@@ -129,121 +124,90 @@ def pushes(count: int, seed: int = 7, start: int = 0) -> list[dict[str, Any]]:
     return out
 
 
-def stream(pool: list[dict[str, Any]]) -> list[Event]:
-    events = []
-    for push in pool:
-        events.append(normalize({"ecommerce": None}, index=len(events)))
-        events.append(normalize(push, index=len(events)))
-    return events
-
-
-def rss_mb() -> float:
-    """Peak RSS of this process in MB (VmHWM: ru_maxrss on Linux survives exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def bench_check(total: int, pool_size: int) -> None:
-    plan = realistic_plan()
-    pool = pushes(pool_size)
-    records = stream(pool)
-    cycles = max(1, total // pool_size)
-    validator = Validator(plan)
-    check = validator.check
-    findings = 0
-    start, cpu = time.perf_counter(), time.process_time()
-    for c in range(cycles):
-        if c:  # fresh transaction ids per cycle so purchases stay unique
-            for push in pool:
-                if push["event"] == "purchase":
-                    push["ecommerce"]["transaction_id"] += f"-{c}"
-        for event in records:
-            findings += len(check(event))
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    n_events = cycles * pool_size
-    print(f"validate (Validator.check over pre-normalized Events, {cycles} x {pool_size}):")
-    print(f"  {n_events:,} ecommerce events + {n_events:,} {{ecommerce: null}} pushes")
-    rate, record_rate = n_events / elapsed, 2 * n_events / elapsed
-    print(f"  wall {elapsed:.2f} s: {rate:,.0f} events/s, {record_rate:,.0f} records/s")
-    print(f"  cpu  {cpu:.2f} s: {n_events / cpu:,.0f} events/s (the machine is shared)")
-    print(f"  {findings:,} findings")
-    validator = Validator(plan)
-    start, cpu = time.perf_counter(), time.process_time()
-    findings = 0
-    for c in range(cycles):
-        for push in pool:
-            if push["event"] == "purchase":
-                push["ecommerce"]["transaction_id"] += f"-b{c}"
-        findings += len(validator.check_all(records))
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print("validate (Validator.check_all, the bulk path `tracker-check validate` uses):")
-    print(f"  wall {elapsed:.2f} s: {n_events / elapsed:,.0f} events/s")
-    print(f"  cpu  {cpu:.2f} s: {n_events / cpu:,.0f} events/s")
-    print(f"  {findings:,} findings")
-
-
 def write_jsonl(path: Path, total: int) -> None:
     with path.open("w", encoding="utf-8") as out:
         written = 0
         while written < total:
             chunk = min(50_000, total - written)
-            for push in pushes(chunk, seed=written, start=written):
-                out.write('{"ecommerce": null}\n')
-                out.write(json.dumps(push) + "\n")
+            out.writelines(json.dumps(p) + "\n" for p in pushes(chunk, seed=written, start=written))
             written += chunk
 
 
-def validate_file(path: Path) -> None:
-    """Child process: stream a JSONL file through eventsio + Validator, sampling peak RSS."""
-    validator = Validator(realistic_plan())
-    lines = sum(1 for _ in path.open("rb"))
-    marks = {lines // 10: "10%", lines // 2: "50%"}
-    samples = [f"start {rss_mb():,.0f} MB"]
-    findings = 0
-    start, cpu = time.perf_counter(), time.process_time()
-    for n, event in enumerate(read_events(path)):
-        findings += len(validator.check(event))
-        if n in marks:
-            samples.append(f"{marks[n]} {rss_mb():,.0f} MB")
-    # (check per event here, to sample RSS while reading; check_all is the same loop inlined)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    samples.append(f"end {rss_mb():,.0f} MB")
-    size = path.stat().st_size / 1e6
-    print(f"eventsio + validate ({lines:,} JSONL lines, {size:,.0f} MB file, separate process):")
-    rate, line_rate = lines / 2 / elapsed, lines / elapsed
-    print(f"  wall {elapsed:.2f} s: {rate:,.0f} events/s, {line_rate:,.0f} lines/s")
-    print(f"  cpu  {cpu:.2f} s: {lines / 2 / cpu:,.0f} events/s")
-    print(f"  {findings:,} findings")
-    print(f"  peak RSS: {', '.join(samples)}")
+def command() -> list[str]:
+    script = Path(sys.executable).parent / "tracker-check"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tracker_check"]
 
 
-def bench_file(lines: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "events.jsonl"
-        write_jsonl(path, lines // 2)
-        sys.stdout.flush()
-        subprocess.run([sys.executable, __file__, "--validate-file", str(path)], check=True)
+def time_command(args: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MB of the process and its children, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss of wait4 is the largest of the process and its waited-for descendants
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def bench_command(plan: Path, events: Path, n: int, jobs: list[str], runs: int) -> None:
+    out = events.parent / "out.json"
+    for job in jobs:
+        extra = [] if job == "default" else ["--jobs", job]
+        args = [*command(), "validate", str(plan), str(events), "--format", "json", "-o", str(out)]
+        results = [time_command(args + extra) for _ in range(runs)]
+        walls = [r[0] for r in results]
+        wall = statistics.median(walls)
+        rss = max(r[1] for r in results)
+        code = results[0][2]
+        report = json.loads(out.read_text("utf-8"))
+        label = f"--jobs {job}" if job != "default" else "(default --jobs)"
+        print(
+            f"tracker-check validate {label:<18} median {wall:.2f} s (min {min(walls):.2f}): "
+            f"{n / wall:,.0f} events/s; peak RSS {rss:,.0f} MB; exit {code}; "
+            f"{len(report['findings']):,} findings; report {out.stat().st_size / 1e6:.1f} MB"
+        )
+
+
+def bench_in_process(plan_path: Path, events: Path) -> None:
+    from tracker_check.eventsio import read_events
+    from tracker_check.plan.load import load_plan
+    from tracker_check.validate.events import Validator
+
+    plan = load_plan(plan_path)
+    pre = list(read_events(events, standalone=True))
+    validator = Validator(plan, standalone=True)
+    start = time.perf_counter()
+    found = validator.check_all(pre)
+    wall = time.perf_counter() - start
+    print(
+        f"in-process Validator.check_all over {len(pre):,} pre-normalized Events: "
+        f"{wall:.2f} s, {len(pre) / wall:,.0f} events/s, {len(found):,} findings"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--pool", type=int, default=100_000)
-    parser.add_argument("--no-rss", action="store_true", help="skip the JSONL/RSS part")
-    parser.add_argument("--validate-file", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.validate_file:
-        validate_file(args.validate_file)
-        return
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    bench_check(args.events, min(args.pool, args.events))
-    if not args.no_rss:
-        bench_file(args.events)
+    parser.add_argument("--jobs", nargs="*", default=["default", "1"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="write (or reuse) the files in this folder")
+    parser.add_argument("--no-in-process", action="store_true")
+    ns = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {ns.events:,} events")
+    tmp = Path(tempfile.mkdtemp()) if ns.keep is None else ns.keep
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        plan, events = tmp / "plan.yaml", tmp / f"events-{ns.events}.jsonl"
+        plan.write_text(PLAN, encoding="utf-8")
+        if not events.exists():
+            write_jsonl(events, ns.events)
+        print(f"events file: {events.stat().st_size / 1e6:,.0f} MB")
+        bench_command(plan, events, ns.events, ns.jobs, ns.runs)
+        if not ns.no_in_process:
+            bench_in_process(plan, events)
+    finally:
+        if ns.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(f"load average: {os.getloadavg()[0]:.1f} (timings are only meaningful when low)")
 
 

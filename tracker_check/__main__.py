@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from tracker_check.cli.app import main
+from tracker_check.cli.main import main
 
 main()

@@ -14,12 +14,13 @@ The same numbers feed every reporter (text, JSON summary, GitHub summary, HTML f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from tracker_check.models import Event, EventKind, Finding, Severity
 from tracker_check.plan.model import Plan
+from tracker_check.report.model import RunReport
 
 EventState = Literal["verified", "broken", "not_covered"]
 UNSTAGED = "unstaged"  # bucket for events with no stage (or one outside `funnel`)
@@ -100,13 +101,29 @@ class Coverage:
         }
 
 
-def compute(plan: Plan, events: Iterable[Event], findings: Iterable[Finding]) -> Coverage:
-    """Coverage of `plan` by a run that captured `events` and produced `findings`."""
+def of_report(report: RunReport) -> Coverage:
+    """Coverage of a run, or of an offline validation that kept counts instead of events."""
+    return compute(report.plan, report.all_events(), report.findings, captured=report.captured)
+
+
+def compute(
+    plan: Plan,
+    events: Iterable[Event],
+    findings: Iterable[Finding],
+    *,
+    captured: Mapping[str, int] | None = None,
+) -> Coverage:
+    """Coverage of `plan` by a run that captured `events` and produced `findings`.
+
+    `captured` (event name -> times fired) replaces counting `events` when a run did not keep
+    every event (offline validation of a large file)."""
     event_list = list(events)
-    captured: dict[str, int] = {}
-    for ev in event_list:
-        if ev.kind is EventKind.EVENT and ev.name is not None:
-            captured[ev.name] = captured.get(ev.name, 0) + 1
+    if captured is None:
+        counts: dict[str, int] = {}
+        for ev in event_list:
+            if ev.kind is EventKind.EVENT and ev.name is not None:
+                counts[ev.name] = counts.get(ev.name, 0) + 1
+        captured = counts
 
     errors: dict[str, int] = {}
     by_index = {(ev.flow, ev.index): ev.name for ev in event_list}

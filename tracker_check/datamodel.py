@@ -84,8 +84,8 @@ def merge(target: dict[str, Any] | list[Any], source: dict[str, Any] | list[Any]
                 current = _fresh(value)
                 _put(target, key, current)
             merge(current, value)
-        else:
-            _put(target, key, copy.deepcopy(value))
+        else:  # a scalar (immutable) or a marker such as {"__type": "date", ...}
+            _put(target, key, copy.deepcopy(value) if isinstance(value, dict) else value)
 
 
 def _same_kind(current: Any, value: Any) -> bool:
@@ -122,8 +122,16 @@ class DataModel:
         """A deep copy of the model: callers may keep or change it freely."""
         return copy.deepcopy(self._model)
 
+    def view(self) -> dict[str, Any]:
+        """The live model, not a copy: read it, never change or keep it (the next push may)."""
+        return self._model
+
     def get(self, path: str) -> Any:
-        """The value at a dotted path, or None (data-layer-helper's `get`)."""
+        """The value at a dotted path, or None (data-layer-helper's `get`), as a deep copy."""
+        return copy.deepcopy(self.peek(path))
+
+    def peek(self, path: str) -> Any:
+        """The live value at a dotted path, or None: read it, never change or keep it."""
         target: Any = self._model
         for part in path.split("."):
             if isinstance(target, dict) and part in target:
@@ -132,7 +140,7 @@ class DataModel:
                 target = target[int(part)]
             else:
                 return None
-        return copy.deepcopy(target)
+        return target
 
     def apply(self, event: Event) -> None:
         kind, raw = event.kind, event.raw

@@ -30,6 +30,11 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+def _place(origin: Location | None) -> dict[str, Any] | None:
+    """A record's place in an events file, as the JSON report writes it."""
+    return None if origin is None else {"file": origin.file, "line": origin.line}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem found: in a plan, in a captured event, or in a flow run.
@@ -38,6 +43,8 @@ class Finding:
     `step` is the 0-based index of the flow step; `step_label` its human name.
     `event_index` is the event's `index` (capture order within its flow / input file).
     `pointer` is a JSON pointer into the event's parameters (RFC 6901), "" for the whole event.
+    `location` is a place in the plan; `origin` the events file and 1-based line of the record
+    the finding is about (offline `validate`).
     """
 
     code: str
@@ -55,6 +62,7 @@ class Finding:
     location: Location | None = None
     url: str | None = None
     screenshot: str | None = None
+    origin: Location | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +81,7 @@ class Finding:
             "location": str(self.location) if self.location else None,
             "url": self.url,
             "screenshot": self.screenshot,
+            "source": _place(self.origin),
         }
 
 
@@ -96,6 +105,7 @@ class Event:
     `document` identifies the JS realm (page load / frame) that pushed it: the GTM data
     model is per document. `time` is milliseconds since capture started.
     `raw` is the record exactly as serialized by the hook (or as read from a file).
+    `origin` is where an offline record was read: the events file, its 1-based line and column.
     """
 
     name: str | None
@@ -112,6 +122,7 @@ class Event:
     step: int | None = None
     raw: Any = None
     args: tuple[Any, ...] = field(default=())  # command arguments after the command name
+    origin: Location | None = None
 
     @property
     def is_gtm_internal(self) -> bool:
@@ -133,4 +144,5 @@ class Event:
             "step": self.step,
             "args": list(self.args),
             "raw": self.raw,
+            "origin": _place(self.origin),
         }

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tracker_check.cli.app import app
-from tracker_check.cli.lint_cmd import format_text
+from tracker_check.cli.lint_core import format_text
 from tracker_check.models import Finding, Location, Severity
 
 REPO = Path(__file__).resolve().parents[2]

@@ -61,8 +61,9 @@ def test_json_array_items_crossing_chunk_boundaries(
     assert [e.parameters for e in events] == [
         {k: v for k, v in d.items() if k != "event"} for d in data
     ]
-    numbers = write(tmp_path, "n.json", "[" + ", ".join(str(10**i) for i in range(12)) + "]")
-    assert [e.raw for e in read_events(numbers)] == [10**i for i in range(12)]
+    text = "[" + ", ".join(f'{{"n": {10**i}}}' for i in range(12)) + "]"
+    numbers = write(tmp_path, "n.json", text)  # numbers cut by a chunk end are read whole
+    assert [e.raw for e in read_events(numbers)] == [{"n": 10**i} for i in range(12)]
 
 
 def test_record_lines_are_renormalized_from_raw(tmp_path: Path) -> None:
@@ -103,8 +104,8 @@ def test_record_lines_are_renormalized_from_raw(tmp_path: Path) -> None:
         ("bad.json", '[\n  {"event": "a"},\n  {"event": x}\n]', "bad.json:3:13"),
         ("open.json", '[{"event": "a"},', "open.json:1:17"),
         ("comma.json", '[{"event": "a"} {"event": "b"}]', "comma.json:1:17"),
-        ("trailing.json", "[1,]", "trailing.json:1:4"),
-        ("extra.json", "[1]\n x", "extra.json:2:2"),
+        ("trailing.json", "[{},]", "trailing.json:1:5"),
+        ("extra.json", "[{}]\n x", "extra.json:2:2"),
     ],
 )
 def test_bad_json_is_a_usage_error_with_a_place(
@@ -130,12 +131,17 @@ def test_missing_file_and_bad_record(tmp_path: Path) -> None:
 
 
 def test_reading_is_lazy(tmp_path: Path) -> None:
-    """A generator: the first event arrives before the bad line further down is read."""
-    path = write(tmp_path, "lazy.jsonl", '{"event": "a"}\n' + "{bad\n")
+    """A generator that reads ahead only the records `auto` looks at: the first events
+    arrive before a bad line further down is read."""
+    good = '{"event": "a"}\n' * (eventsio.SNIFF + 1)
+    path = write(tmp_path, "lazy.jsonl", good + "{bad\n")
     events = read_events(path)
     assert next(events).name == "a"
-    with pytest.raises(UsageError):
+    for _ in range(eventsio.SNIFF):
         next(events)
+    with pytest.raises(UsageError) as info:
+        next(events)
+    assert ":1002:2: invalid JSON" in info.value.one_line()
 
 
 def test_records_go_through_the_adapter_of_their_data_layer(

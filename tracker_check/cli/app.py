@@ -41,4 +41,5 @@ doctor_cmd.register(app)
 
 
 def main() -> None:
+    """typer alone; the console script is `cli.main:main` (hot commands first)."""
     app()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -12,9 +10,11 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from tracker_check.errors import PlanError, TrackerCheckError
+from tracker_check.cli.guard import err as err  # re-exported for the commands
+from tracker_check.cli.guard import exit_for
+from tracker_check.cli.guard import use_color as use_color
 from tracker_check.report.model import RunReport, exit_code
-from tracker_check.report.registry import RenderOptions, render
+from tracker_check.report.registry import RenderOptions, write
 
 
 class Format(StrEnum):
@@ -38,19 +38,6 @@ NoFailOpt = Annotated[
 ]
 
 
-def use_color(no_color: bool, output: Path | None, stream: object = sys.stdout) -> bool:
-    if no_color or output is not None or os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def err(line: str) -> None:
-    from tracker_check.report._format import no_workflow_commands
-
-    print(no_workflow_commands(line), file=sys.stderr)
-
-
 def write_report(
     report: RunReport,
     fmt: Format,
@@ -60,20 +47,20 @@ def write_report(
     verbose: bool = False,
     report_dir: Path | None = None,
 ) -> None:
-    text = render(
-        fmt.value,
-        report,
-        RenderOptions(color=use_color(no_color, output), verbose=verbose, report_dir=report_dir),
+    options = RenderOptions(
+        color=use_color(no_color, output), verbose=verbose, report_dir=report_dir
     )
     if output is None:
-        sys.stdout.write(text)
         sys.stdout.flush()
-    else:
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise_usage(f"cannot write report to {output}: {exc.strerror}")
+        write(fmt.value, report, options, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("wb") as out:
+            write(fmt.value, report, options, out)
+    except OSError as exc:
+        raise_usage(f"cannot write report to {output}: {exc.strerror}")
 
 
 def finish(report: RunReport, *, no_fail: bool = False) -> NoReturn:
@@ -95,22 +82,5 @@ def guarded(body: Callable[[], T], *, debug: bool = False) -> T:
         return body()
     except typer.Exit:
         raise
-    except PlanError as exc:
-        for f in exc.findings:
-            where = f"{f.location}: " if f.location else ""
-            hint = f" (hint: {f.hint})" if f.hint else ""
-            err(f"{where}{f.code}: {f.message}{hint}")
-        err(f"{len(exc.findings)} plan error(s)")
-        raise typer.Exit(2) from None
-    except TrackerCheckError as exc:
-        err(f"error: {exc.one_line()}")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err("interrupted")
-        raise typer.Exit(130) from None
-    except Exception as exc:  # an internal bug: one line unless --debug
-        if debug:
-            traceback.print_exc()
-        else:
-            err(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)")
-        raise typer.Exit(2) from None
+    except BaseException as exc:
+        raise typer.Exit(exit_for(exc, debug=debug)) from None

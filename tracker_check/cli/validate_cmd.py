@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import json
 import sys
-import time
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +20,7 @@ from tracker_check.cli.common import (
     NoFailOpt,
     OutputOpt,
     VerboseOpt,
+    err,
     finish,
     guarded,
     raise_usage,
@@ -26,11 +28,15 @@ from tracker_check.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
-    from tracker_check.models import Event
     from tracker_check.plan.model import Plan
     from tracker_check.report.model import RunReport
+
+
+class RecordsMode(StrEnum):
+    auto = "auto"
+    page = "page"
+    standalone = "standalone"
+
 
 PlanArg = Annotated[Path, typer.Argument(help="The tracking plan (YAML).", show_default=False)]
 EventsArg = Annotated[
@@ -51,27 +57,53 @@ def _load(path: Path) -> Plan:
     return load_plan(path)
 
 
-def run_offline(plan: Plan, events: Path) -> RunReport:
-    """Validate an EVENTS file against a loaded plan: the library call behind `validate`."""
-    from tracker_check.eventsio import read_events
-    from tracker_check.report.model import RunReport
-    from tracker_check.validate.events import Validator
+RecordsOpt = Annotated[
+    RecordsMode,
+    typer.Option(
+        "--records",
+        help=(
+            "How the records relate: `page` — one page's data layer (the GTM data model "
+            "carries from push to push); `standalone` — each record stands alone (an export "
+            "of events from many sessions); `auto` — decided from the file."
+        ),
+    ),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes for a large file of standalone records (default: the CPU count).",
+        show_default=False,
+    ),
+]
+IncludeEventsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-events",
+        help="Embed every event in the report (default: findings only; memory grows).",
+    ),
+]
 
-    started = time.perf_counter()
-    validator = Validator(plan)
-    seen: list[Event] = []
 
-    def tap() -> Iterator[Event]:
-        for event in read_events(events):
-            seen.append(event)
-            yield event
+def run_offline(
+    plan: Plan,
+    events: Path,
+    *,
+    records: str = "auto",
+    jobs: int = 1,
+    keep_events: bool = True,
+) -> RunReport:
+    """Validate an EVENTS file against a loaded plan (library call; see `offline`)."""
+    from tracker_check.offline import validate_file
 
-    findings = validator.check_all(tap())
-    return RunReport(
+    return validate_file(
         plan,
-        findings=tuple(findings),
-        events=tuple(seen),
-        duration_ms=(time.perf_counter() - started) * 1000,
+        events,
+        records=records,  # type: ignore[arg-type]
+        jobs=jobs,
+        keep_events=keep_events,
     )
 
 
@@ -80,6 +112,9 @@ def validate(
     events: EventsArg,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
+    records: RecordsOpt = RecordsMode.auto,
+    jobs: JobsOpt = None,
+    include_events: IncludeEventsOpt = False,
     no_color: NoColorOpt = False,
     verbose: VerboseOpt = False,
     no_fail: NoFailOpt = False,
@@ -88,7 +123,19 @@ def validate(
     """Validate recorded data-layer pushes against the plan, without a browser."""
 
     def body() -> None:
-        report = run_offline(_load(plan), events)
+        from tracker_check.offline import default_jobs, validate_file
+
+        report = validate_file(
+            _load(plan),
+            events,
+            records=records.value,
+            jobs=default_jobs() if jobs is None else jobs,
+            keep_events=include_events,
+            note=lambda line: err(f"note: {line}"),
+        )
+        # a report of 100k findings holds millions of objects that stay until exit: keep
+        # the cyclic collector from walking them again and again while rendering
+        gc.freeze()
         write_report(report, fmt, output, no_color=no_color, verbose=verbose)
         finish(report, no_fail=no_fail)
 

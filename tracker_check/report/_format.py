@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+import orjson
+
 from tracker_check.models import Finding, Severity
 from tracker_check.report.model import FlowResult, RunReport
 
@@ -87,7 +89,11 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def clean_output(text: str) -> str:
     """Lone UTF-16 surrogates (JSON from a page may hold them; UTF-8 cannot) -> U+FFFD."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    try:
+        text.encode("utf-8")  # fails exactly when there is one; much quicker than the regex
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
 
 
 # a CI log line starting with `::` (or the legacy `##[`) is a workflow command to GitHub's
@@ -128,7 +134,8 @@ def summary_line(report: RunReport) -> str:
 
 
 def where(f: Finding) -> str:
-    """`flow › step N label` (N 1-based), plus event number and plan location when known."""
+    """`flow › step N label` (N 1-based), plus the event (its events-file line offline, else
+    its number) and plan location when known."""
     parts = []
     if f.flow:
         place = f.flow
@@ -137,7 +144,9 @@ def where(f: Finding) -> str:
             if f.step_label:
                 place += f" {f.step_label}"
         parts.append(place)
-    if f.event_index is not None:
+    if f.origin is not None:  # offline: the record's place in the events file
+        parts.append(f"{f.origin.file}:{f.origin.line}")
+    elif f.event_index is not None:
         parts.append(f"event #{f.event_index}")
     if f.location:
         parts.append(str(f.location))
@@ -151,18 +160,23 @@ def short(value: Any, limit: int = 200) -> str:
 
 
 def dump_json(value: Any, indent: int | None = None) -> str:
-    """Strict JSON text (UTF-8, no NaN) of `value`, whatever a captured page pushed into it.
+    """Strict JSON text (UTF-8) of `value`, whatever a captured page pushed into it.
 
-    Fast path: the json module with `default=` for odd leaves; only when that fails (NaN,
-    non-string keys) is the whole value copied through `jsonable`.
+    Non-finite numbers become `null`, as JavaScript's JSON.stringify writes them. Fast path:
+    orjson (indent 2 or none), with `default=` for odd leaves; the json module only for what
+    orjson refuses (integers beyond 64 bits, lone surrogates, non-string keys), then with the
+    whole value copied through `jsonable`.
     """
+    if indent in (None, 2):
+        option = orjson.OPT_INDENT_2 if indent else 0
+        try:
+            return orjson.dumps(value, default=_leaf, option=option).decode("utf-8")
+        except (TypeError, orjson.JSONEncodeError):
+            pass
     options: dict[str, Any] = {"indent": indent, "ensure_ascii": False, "allow_nan": False}
     if indent is None:
         options["separators"] = (",", ":")
-    try:
-        return json.dumps(value, default=_leaf, **options)
-    except (ValueError, TypeError):
-        return json.dumps(jsonable(value), **options)
+    return json.dumps(jsonable(value), **options)
 
 
 def _leaf(value: Any) -> Any:
@@ -173,14 +187,14 @@ def _leaf(value: Any) -> Any:
 
 
 def jsonable(value: Any) -> Any:
-    """`value` made safe for strict JSON: non-finite floats, sets, bytes, paths, enums,
+    """`value` made safe for strict JSON: non-finite floats (null), sets, bytes, paths, enums,
     dataclasses and non-string keys become plain JSON values (a captured page can push anything)."""
     if isinstance(value, enum.Enum):
         return jsonable(value.value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
+        return value if math.isfinite(value) else None  # as JSON.stringify writes them
     if isinstance(value, dict):
         return {_key(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -66,7 +66,10 @@ def command(f: Finding, plan: Plan) -> str:
 
 
 def location_of(f: Finding, plan: Plan) -> Location | None:
-    """Where in the plan a finding belongs: its own location, else its step's, flow's, event's."""
+    """Where a finding belongs: offline, its record's line in the events file; else its own
+    plan location, else its step's, flow's, event's."""
+    if f.origin is not None:
+        return f.origin
     if f.location is not None:
         return f.location
     flow = plan.flow(f.flow) if f.flow else None
@@ -147,7 +150,7 @@ def step_summary(report: RunReport) -> str:
             sev = rule.severity.value if rule else ""
             out.append(f"| `{md(code)}` | {sev} | {n} | {md(rule.summary) if rule else ''} |")
         out.append("")
-    cov = coverage.compute(report.plan, report.all_events(), report.findings)
+    cov = coverage.of_report(report)
     if cov.total_weight > 0:
         out += [
             f"### Coverage: {coverage.percent(cov.score)}",

@@ -63,7 +63,7 @@ def render(report: RunReport, options: RenderOptions) -> str:
     from tracker_check.report.json_report import VERSION, summary_json
 
     report = prepare(report)
-    cov = coverage.compute(report.plan, report.all_events(), report.findings)
+    cov = coverage.of_report(report)
     css, js = asset("report.css"), asset("report.js")
     csp = (
         "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
@@ -246,8 +246,14 @@ def _flow(fi: int, flow: FlowResult, findings: list[Finding], options: RenderOpt
 
 
 def _offline(report: RunReport) -> str:
-    if not report.events:
-        return ""
+    if not report.events:  # a large file: findings were kept, not its events
+        tied = sorted((f for f in report.findings if f.event_index is not None), key=finding_key)
+        if not tied:
+            return ""
+        html = ['<section class="run-findings offline"><h2>Findings</h2>']
+        html += [parts.finding(f, None) for f in tied]
+        html.append("</section>")
+        return "".join(html)
     per_event: dict[int, list[Finding]] = {}
     for f in sorted(report.findings, key=finding_key):
         if f.event_index is not None:

@@ -6,7 +6,14 @@ Adding keys is a compatible change; renaming or removing one needs `version: 2`.
 
 from __future__ import annotations
 
-from typing import Any
+import io
+import itertools
+import json
+import secrets
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import orjson
 
 from tracker_check import coverage
 from tracker_check.report._format import clean_output, dump_json
@@ -18,15 +25,58 @@ VERSION = 1
 
 
 def render(report: RunReport, options: RenderOptions) -> str:
-    return clean_output(dump_json(to_json(report), indent=2)) + "\n"
+    out = io.BytesIO()
+    write(report, options, out)
+    return out.getvalue().decode("utf-8")
+
+
+def write(report: RunReport, options: RenderOptions, out: BinaryIO) -> None:
+    """The report, indented by 2, written piece by piece: the top-level `events` and
+    `findings` arrays item by item, so a large offline report is never one string."""
+    report = prepare(report)
+    hole = f"\x00array {secrets.token_hex(16)}\x00"  # stands for an array in the skeleton
+    doc = _document(report, events=hole, findings=hole)
+    head, middle, tail = clean_output(dump_json(doc, indent=2)).split(json.dumps(hole))
+    out.write(head.encode("utf-8"))
+    _array(out, (e.to_json() for e in report.events))
+    out.write(middle.encode("utf-8"))
+    _array(out, (f.to_json() for f in report.findings))
+    out.write(tail.encode("utf-8") + b"\n")
+
+
+_BATCH = 1000  # items encoded together
+
+
+def _array(out: BinaryIO, items: Iterator[dict[str, Any]]) -> None:
+    """`[...]` as it stands at depth 1 of the indented document (items at depth 2)."""
+    first = True
+    while batch := list(itertools.islice(items, _BATCH)):
+        pieces = []
+        for item in batch:
+            try:
+                text = orjson.dumps(item, option=orjson.OPT_INDENT_2)
+            except (TypeError, orjson.JSONEncodeError):  # odd leaves: the careful path
+                text = clean_output(dump_json(item, indent=2)).encode("utf-8")
+            pieces.append(text.replace(b"\n", b"\n    "))
+        out.write((b"[\n    " if first else b",\n    ") + b",\n    ".join(pieces))
+        first = False
+    out.write(b"[]" if first else b"\n  ]")
 
 
 def to_json(report: RunReport) -> dict[str, Any]:
     """The report as a JSON-shaped dict (secrets redacted). Leaves are as captured: encode it
     with `_format.dump_json`, which makes odd values (NaN, sets, bytes) safe."""
     report = prepare(report)
+    return _document(
+        report,
+        events=[e.to_json() for e in report.events],
+        findings=[f.to_json() for f in report.findings],
+    )
+
+
+def _document(report: RunReport, *, events: Any, findings: Any) -> dict[str, Any]:
     plan = report.plan
-    summary = summary_json(report, coverage.compute(plan, report.all_events(), report.findings))
+    summary = summary_json(report, coverage.of_report(report))
     doc: dict[str, Any] = {
         "version": VERSION,
         "status": report.status,
@@ -42,8 +92,8 @@ def to_json(report: RunReport) -> dict[str, Any]:
         },
         "summary": summary,
         "flows": [_flow(fl) for fl in report.flows],
-        "events": [e.to_json() for e in report.events],
-        "findings": [f.to_json() for f in report.findings],
+        "events": events,
+        "findings": findings,
         "extras": report.extras,
     }
     return doc

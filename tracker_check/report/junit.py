@@ -123,6 +123,8 @@ def _flow_case(flow: FlowResult, findings: list[Finding]) -> _Case:
 def _event_cases(report: RunReport) -> list[_Case]:
     """Offline validation: one case per event name seen or named by a finding."""
     names: list[str | None] = []
+    if report.captured is not None:  # a large file: counts were kept, not its events
+        names += list(report.captured)
     for e in report.events:
         if e.kind is EventKind.EVENT and e.name not in names:
             names.append(e.name)

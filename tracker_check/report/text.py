@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tracker_check import coverage
 from tracker_check.models import Event, EventKind, Finding, Severity
@@ -61,7 +61,7 @@ def render(report: RunReport, options: RenderOptions) -> str:
         lines.append("")
     status_style = {"passed": "green", "failed": "red", "error": "red"}[report.status]
     lines.append(paint(status_style, summary_line(report)))
-    cov = coverage.compute(report.plan, report.all_events(), report.findings)
+    cov = coverage.of_report(report)
     if cov.total_weight > 0:
         lines.append(_coverage_line(cov))
     return no_workflow_commands(clean_output("\n".join(lines) + "\n"))
@@ -110,7 +110,7 @@ def _flow_section(
     for group in section.groups:
         lines += _group(group, paint)
     if options.verbose:
-        lines += _passing_events(flow.events, section, paint)
+        lines += _passing_events(_counts(flow.events), section, paint)
     lines.append("")
     return lines
 
@@ -130,7 +130,8 @@ def _offline_section(
     for group in section.groups:
         lines += _group(group, paint)
     if options.verbose:
-        lines += _passing_events(report.events, section, paint)
+        counts = report.captured if report.captured is not None else _counts(report.events)
+        lines += _passing_events(counts, section, paint)
     if lines:
         lines.append("")
     return lines
@@ -167,17 +168,17 @@ def _finding(f: Finding, paint: Paint) -> list[str]:
     return lines
 
 
-def _passing_events(events: tuple[Event, ...], section: Section, paint: Paint) -> list[str]:
+def _counts(events: tuple[Event, ...]) -> dict[str, int]:
+    return Counter(e.name for e in events if e.kind is EventKind.EVENT and e.name)
+
+
+def _passing_events(counts: Mapping[str, int], section: Section, paint: Paint) -> list[str]:
     """Verbose: the planned-looking events that fired with no finding, with their counts."""
     flagged = {g.event for g in section.groups}
-    counts = Counter(
-        e.name
-        for e in events
-        if e.kind is EventKind.EVENT and e.name and e.name not in flagged and not e.is_gtm_internal
-    )
     return [
         f"  {paint('green', '✓')} {printable(name)}" + (f" ×{n}" if n > 1 else "")
         for name, n in counts.items()
+        if name not in flagged and not name.startswith("gtm.")
     ]
 
 

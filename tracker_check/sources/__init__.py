@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from tracker_check.models import Event
+from tracker_check.models import Event, Location
 from tracker_check.sources import gtm
 
 
@@ -33,6 +33,7 @@ class Adapter(Protocol):
         frame_url: str | None = ...,
         time: float = ...,
         arrays_are_arguments: bool = ...,
+        origin: Location | None = ...,
     ) -> Event: ...
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker_check.models import Event, EventKind
+from tracker_check.models import Event, EventKind, Location
 
 GTAG_COMMANDS = frozenset({"event", "config", "set", "consent", "js", "get"})
 
@@ -35,8 +35,10 @@ def normalize(
     frame_url: str | None = None,
     time: float = 0.0,
     arrays_are_arguments: bool = False,
+    origin: Location | None = None,
 ) -> Event:
     meta: dict[str, Any] = {
+        "origin": origin,
         "data_layer": data_layer,
         "index": index,
         "url": url,

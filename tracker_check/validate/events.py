@@ -25,6 +25,8 @@ only for events that break a rule. What is kept per document (consent, the data 
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -48,6 +50,7 @@ class _Planned:
     """Everything the hot path needs about one planned event, resolved once."""
 
     __slots__ = (
+        "alone",
         "deprecated",
         "is_valid",
         "model_scope",
@@ -80,29 +83,58 @@ class _Planned:
         self.unique = tuple((p, _split(p)) for p in spec.unique)
         self.deprecated = spec.deprecated
         self.model_scope = spec.scope == "model"
-        # nothing but the schema to check: no consent, deprecation, uniqueness or model
-        self.plain = (
-            not self.unique
-            and self.deprecated is None
-            and not self.model_scope
-            and plan.settings.consent != "required"
-        )
+        # nothing but the schema to check on a lone record: no deprecation, uniqueness, model
+        self.alone = not self.unique and self.deprecated is None and not self.model_scope
+        # ... and on a page: no consent either
+        self.plain = self.alone and plan.settings.consent != "required"
+
+
+UniqueKey = tuple[str, str, str]  # (event, dotted path, canonical JSON of the value)
+UniqueValue = tuple[str, tuple[str | int, ...], UniqueKey, Any]  # dotted, parts, key, value
 
 
 class Validator:
-    """Checks a stream of Events against a plan. One instance per run (duplicates, consent)."""
+    """Checks a stream of Events against a plan. One instance per run (duplicates, consent).
 
-    def __init__(self, plan: Plan) -> None:
+    `standalone=True`: every record stands alone (an export of events from many sessions),
+    so nothing is carried from one record to the next but `unique` values: no data model
+    across records (no stale-model-data), and no consent rule (a lone record has no page
+    whose consent default could come first). A `scope: model` event's model is its own push.
+    """
+
+    def __init__(self, plan: Plan, *, standalone: bool = False) -> None:
         self.plan = plan
+        self.standalone = standalone
         self._planned = {name: _Planned(plan, spec) for name, spec in plan.events.items()}
         self._unplanned = _POLICY_SEVERITY.get(plan.settings.unplanned_events)
-        self._consent = plan.settings.consent == "required"
+        self._consent = plan.settings.consent == "required" and not standalone
         self._full_model = any(p.model_scope for p in self._planned.values())
         self._docs: dict[str, DocumentState] = {}
-        self._seen: dict[tuple[str, str, str], int] = {}  # (event, path, value) -> first index
+        self._seen: dict[UniqueKey, Event] = {}  # -> the first event that sent it
+        # when set (parallel offline validation), `unique` values are collected here in
+        # stream order instead of judged, and `judge_unique` judges them in file order later
+        self.deferred_unique: list[tuple[Event, list[UniqueValue]]] | None = None
 
     def schema(self, name: str) -> EventSchema:
         return self._planned[name].schema
+
+    def fast_check(self, name: str) -> tuple[Any, bool] | None:
+        """(is_valid, has_unique) for a planned event that a lone record can settle with its
+        schema check (plus `note_unique` when has_unique), or None: offline validation's hot
+        path for standalone records. When is_valid(parameters) fails, call `check` for the
+        findings: the verdict is the same."""
+        planned = self._planned.get(name)
+        if planned is None or not self.standalone:
+            return None
+        if planned.deprecated is not None or planned.model_scope:
+            return None
+        return planned.is_valid, bool(planned.unique)
+
+    def note_unique(self, event: Event) -> list[Finding]:
+        """The `unique` values of a planned event whose schema check passed (see fast_check);
+        `event` needs its name, index, origin and parameters."""
+        planned = self._planned[event.name or ""]
+        return self._duplicates(event, planned, event.parameters)
 
     def check_all(self, events: Iterable[Event]) -> list[Finding]:
         """`check` over many events, with the two commonest records inlined.
@@ -112,7 +144,7 @@ class Validator:
         """
         found: list[Finding] = []
         add, check = found.extend, self.check
-        if self._full_model:
+        if self._full_model or self.standalone:
             for event in events:
                 add(check(event))
             return found
@@ -145,9 +177,19 @@ class Validator:
         return found
 
     def check(self, event: Event) -> list[Finding]:
-        doc = self._docs.get(event.document)
-        if doc is None:
-            doc = self._docs[event.document] = DocumentState(self._full_model)
+        if self.standalone:
+            if event.kind is _EVENT:  # a lone record: no page state to follow
+                planned = self._planned.get(event.name)  # type: ignore[arg-type]
+                if planned is not None and planned.alone:
+                    if planned.is_valid(event.parameters):
+                        return []
+                    return self._violations(event, planned, event.parameters)
+            doc = DocumentState(self._full_model)
+        else:
+            known = self._docs.get(event.document)
+            if known is None:
+                known = self._docs[event.document] = DocumentState(self._full_model)
+            doc = known
         if doc.model is not None:
             doc.model.apply(event)
         kind = event.kind
@@ -203,11 +245,12 @@ class Validator:
         instance = self._instance(event, doc, planned)
         if not planned.is_valid(instance):
             found.extend(self._violations(event, planned, instance))
-        if planned.unique:
-            found.extend(self._duplicates(event, planned, instance))
         if stale is not None:
             found.append(stale)
-        return findings.distinct(found)
+        found = findings.distinct(found)
+        if planned.unique:  # always last: parallel validation appends them in file order
+            found.extend(self._duplicates(event, planned, instance))
+        return found
 
     def _instance(self, event: Event, doc: DocumentState, planned: _Planned) -> Any:
         state = doc.model_params() if planned.model_scope else None
@@ -226,16 +269,32 @@ class Validator:
         return findings.distinct(out)
 
     def _duplicates(self, event: Event, planned: _Planned, instance: Any) -> list[Finding]:
-        out = []
+        values: list[UniqueValue] = []
         name = event.name or ""
         for dotted, parts in planned.unique:
             value = _get(instance, parts)
             if value is NO_VALUE or value is None:
                 continue
             key = (name, dotted, json.dumps(_same_number(value), sort_keys=True, default=str))
+            values.append((dotted, parts, key, copy.deepcopy(value)))
+        if not values:
+            return []
+        if self.deferred_unique is not None:
+            # only what a finding names: the record itself may be large
+            self.deferred_unique.append((_bare(event), values))
+            return []
+        return self.judge_unique(event, values)
+
+    def judge_unique(self, event: Event, values: list[UniqueValue]) -> list[Finding]:
+        """duplicate-event findings of one event's `unique` values, in stream order."""
+        out = []
+        bare: Event | None = None
+        for dotted, parts, key, value in values:
             first = self._seen.get(key)
             if first is None:
-                self._seen[key] = event.index
+                if bare is None:
+                    bare = event if event.raw is None and not event.parameters else _bare(event)
+                self._seen[key] = bare
             else:
                 out.append(findings.duplicate(event, dotted, parts, value, first))
         return out
@@ -247,6 +306,11 @@ _EVENT, _DATA, _COMMAND, _GTAG_ARRAY = (
     EventKind.COMMAND,
     EventKind.GTAG_ARRAY,
 )
+
+
+def _bare(event: Event) -> Event:
+    """The event without its payload: what a duplicate-event finding names of it."""
+    return dataclasses.replace(event, parameters={}, raw=None, args=())
 
 
 def _split(dotted: str) -> tuple[str | int, ...]:

@@ -21,6 +21,7 @@ clean subtree) without a method call.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,13 +71,13 @@ class DocumentState:
         self.eco_dirty = False
 
     def model_params(self) -> dict[str, Any] | None:
-        """The merged data model as a `scope: model` event's parameters (None: not kept)."""
+        """The merged data model as a `scope: model` event's parameters (None: not kept).
+
+        A shallow view of the live model (no deep copy per push): the validator only reads
+        it, and copies what a finding keeps."""
         if self.model is None:
             return None
-        state = self.model.state
-        state.pop("event", None)
-        state.pop("gtm", None)
-        return state
+        return {k: v for k, v in self.model.view().items() if k not in ("event", "gtm")}
 
     def track_ecommerce(self, event: Event) -> Stale | None:
         """Follow the `ecommerce` subtree through one push; a `Stale` when items leak."""
@@ -94,8 +95,8 @@ class DocumentState:
         if event.kind is not EventKind.EVENT or not was_dirty or not isinstance(eco, dict):
             return None
         own = eco.get("items")
-        merged = self.eco_state().get("ecommerce.items")
-        return None if merged == own else Stale(own, merged)
+        merged = self.eco_state().peek("ecommerce.items")
+        return None if merged == own else Stale(copy.deepcopy(own), copy.deepcopy(merged))
 
     def command(self, event: Event) -> None:
         """A COMMAND record: a consent default, or a command that writes `ecommerce`."""
