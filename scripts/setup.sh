@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Set up a working tracker-check checkout: .venv with the package (+ dev tools), and a browser.
-# Idempotent: a second run only checks (the venv is rebuilt when pyproject.toml changes).
+# Idempotent: a second run only checks (the venv is rebuilt when pyproject.toml or the lock
+# changes). Dependencies come from requirements.lock (exact versions, made by `make lock`);
+# LOCK=none installs the newest versions pyproject.toml allows (`make test-latest`).
+# uv installs when it is on PATH (much faster); plain pip otherwise.
 # Browser order (same as the tool's discovery): $TRACKER_CHECK_BROWSER, Playwright's own
 # Chromium, a system Chromium/Chrome; if none: `playwright install chromium`, and where that
 # download is unavailable, Debian/Ubuntu's `chromium` package via apt (root or sudo).
@@ -9,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
+LOCK=${LOCK:-requirements.lock}
 STAMP="$VENV/.tracker-check-installed"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -18,25 +22,45 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 2
 fi
 
-want=$(sha256sum < pyproject.toml | cut -c1-16)
+if [ "$LOCK" = none ]; then
+  constraints=()
+  want="latest $(date +%F) $(sha256sum < pyproject.toml | cut -c1-16)"
+else
+  constraints=(-c "$LOCK")
+  want="$(cat pyproject.toml "$LOCK" | sha256sum | cut -c1-16)"
+fi
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
-  say "creating $VENV and installing tracker-check with its dev tools"
-  if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
-    rm -rf "$VENV"  # a venv made without pip (python3-venv was missing): start over
-  fi
-  if [ ! -x "$VENV/bin/python" ]; then
-    if ! "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1; then
-      say "Python's venv support is missing: install it (Debian/Ubuntu: sudo apt install python3-venv)"
+  log="$VENV/install.log"
+  if command -v uv >/dev/null 2>&1; then
+    say "creating $VENV and installing tracker-check with its dev tools (uv, ${LOCK})"
+    mkdir -p "$VENV"
+    if ! { { [ -x "$VENV/bin/python" ] || uv venv --quiet --seed --python "$PYTHON" "$VENV"; } \
+           && VIRTUAL_ENV="$VENV" uv pip install --quiet --python "$VENV/bin/python" \
+                ${constraints[@]+"${constraints[@]}"} --upgrade -e '.[dev]'; } >"$log" 2>&1; then
+      tail -n 30 "$log" >&2
+      say "uv pip install failed (full log: $log)"
       exit 2
     fi
-    "$PYTHON" -m venv "$VENV"
-  fi
-  log="$VENV/install.log"
-  if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
-         && "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'; } >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    say "pip install failed (full log: $log)"
-    exit 2
+  else
+    say "creating $VENV and installing tracker-check with its dev tools (pip, ${LOCK})"
+    if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+      rm -rf "$VENV"  # a venv made without pip (python3-venv was missing, or uv made it)
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+      if ! "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1; then
+        say "Python's venv support is missing: install it (Debian/Ubuntu: sudo apt install python3-venv)"
+        exit 2
+      fi
+      "$PYTHON" -m venv "$VENV"
+    fi
+    if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+           && "$VENV/bin/python" -m pip install --disable-pip-version-check \
+                ${constraints[@]+"${constraints[@]}"} --upgrade --upgrade-strategy eager \
+                -e '.[dev]'; } >"$log" 2>&1; then
+      tail -n 30 "$log" >&2
+      say "pip install failed (full log: $log)"
+      exit 2
+    fi
   fi
   echo "$want" > "$STAMP"
 fi

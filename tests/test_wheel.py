@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -92,3 +93,57 @@ def test_installed_wheel_reads_its_packaged_data(wheel: zipfile.ZipFile, tmp_pat
     assert "2020-12" in schema_id
     assert int(n_defs) > 10
     assert has_hook == has_flows == "True"
+
+
+FRESH = os.environ.get("TRACKER_CHECK_FRESH_CLONE") == "1"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not FRESH, reason="set TRACKER_CHECK_FRESH_CLONE=1 (`.ci/run` does)")
+def test_the_wheel_in_a_fresh_venv_is_the_product(wheel: zipfile.ZipFile, tmp_path: Path) -> None:
+    """The product as a user installs it: the wheel (with its locked dependencies) in a new
+    venv, run from a directory that is not the checkout: demo, demo --broken (the bundled
+    shop and plan), lint and validate with GA4 schemas, and an HTML report (its assets)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--disable-pip-version-check",
+    ]
+    lock = ["-c", str(REPO / "requirements.lock")]
+    done = subprocess.run([*pip, *lock, wheel.filename or ""], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    tool = str(venv / "bin" / "tracker-check")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    env["NO_COLOR"] = "1"
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [tool, *args], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=600
+        )
+
+    good = run("demo", "--format", "html", "-o", "report.html")
+    assert good.returncode == 0, good.stdout[-2000:] + good.stderr[-2000:]
+    html = (elsewhere / "report.html").read_text("utf-8")
+    assert "<style>" in html and "Nordwind" in html
+    broken = run("demo", "--broken")
+    assert broken.returncode == 1, broken.stdout[-2000:] + broken.stderr[-2000:]
+    assert "FAILED" in broken.stdout and "invalid-parameter" in broken.stdout
+    plan = elsewhere / "plan.yaml"
+    plan.write_text(
+        "version: 1\nname: wheel check\nevents:\n  purchase:\n    parameters:\n"
+        '      ecommerce: {$ref: "ga4#/definitions/purchase_ecommerce"}\n',
+        encoding="utf-8",
+    )
+    assert run("lint", str(plan)).returncode == 0
+    events = elsewhere / "events.jsonl"
+    events.write_text('{"event": "purchase", "ecommerce": {"currency": "EUR"}}\n', "utf-8")
+    checked = run("validate", str(plan), str(events))
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert f"{events}:1" in checked.stdout and "missing-parameter" in checked.stdout

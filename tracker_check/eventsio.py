@@ -75,6 +75,7 @@ class EventsFile:
                 hint="pass a JSON Lines file or a JSON array of data-layer pushes",
             ) from None
         self._at = [1]  # JSON Lines: the number of the next line not yet read
+        self._consumed = 0  # records handed out by head()
         try:
             self.shape, first = self._shape()
             self._raws = self._read(first)
@@ -93,6 +94,11 @@ class EventsFile:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def empty(self) -> bool:
+        """No record at all (known on opening: `auto` reads the first records)."""
+        return not self._head and self._consumed == 0
+
     def raws(self) -> Iterator[Raw]:
         """Every record as (raw value, line, column), in file order (once)."""
         yield from self.head()
@@ -101,6 +107,7 @@ class EventsFile:
     def head(self) -> list[Raw]:
         """The records read while opening (once); `raws()` or `tail_lines()` go on after."""
         head, self._head = self._head, []
+        self._consumed += len(head)
         return head
 
     def tail_lines(self) -> tuple[int, IO[bytes]] | None:

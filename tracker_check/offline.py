@@ -71,6 +71,8 @@ def validate_file(
     (the `auto` decision), for a line on stderr."""
     started = time.perf_counter()
     with EventsFile(path, records) as events:
+        if events.empty:
+            raise _no_events(events.name)
         if note is not None and records == "auto" and events.mode == "standalone":
             note(f"each record of {events.name} is judged on its own: {events.why}")
         parallel = (
@@ -95,10 +97,7 @@ def validate_file(
                 else:
                     result.run_lines(tail[1], tail[0])
     if result.records == 0:
-        raise UsageError(
-            f"no events in {events.name}",
-            hint="pass a JSON Lines file (one push per line) or a JSON array of pushes",
-        )
+        raise _no_events(events.name)
     return RunReport(
         plan,
         findings=tuple(result.findings),
@@ -107,6 +106,13 @@ def validate_file(
         event_count=result.records,
         captured=result.captured,
         extras={"records": {"mode": events.mode, "why": events.why}},
+    )
+
+
+def _no_events(name: str) -> UsageError:
+    return UsageError(
+        f"no events in {name}",
+        hint="pass a JSON Lines file (one push per line) or a JSON array of pushes",
     )
 
 
@@ -286,9 +292,19 @@ def _chunk_lines(start: int, end: int) -> list[bytes]:
 
 
 def _count(span: tuple[int, int]) -> tuple[int, int]:
-    """In a worker: (lines, records) of one byte range."""
-    lines = _chunk_lines(*span)
-    return len(lines), sum(1 for line in lines if line.strip())
+    """In a worker: (lines, records) of one byte range; blank lines are no records."""
+    start, end = span
+    with open(_WORKER["path"], "rb") as handle:
+        handle.seek(start)
+        data = handle.read(end - start)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    if not any(mark in data for mark in _MAYBE_BLANK) and not data[:1].isspace():
+        return lines, lines  # the common case, found at memchr speed
+    return lines, sum(1 for line in _chunk_lines(start, end) if line.strip())
+
+
+# a blank (or whitespace-only) line starts after a newline with one of these
+_MAYBE_BLANK = (b"\n\n", b"\n\r", b"\n ", b"\n\t", b"\n\x0b", b"\n\x0c")
 
 
 def _work(task: tuple[int, int, int, int]) -> _Part:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -22,6 +23,26 @@ def files(package: str) -> Traversable:
         return resources.files(package)
     except ModuleNotFoundError:
         return _CHECKOUT_DIRS[package]
+
+
+def folder(package: str) -> Path:
+    """The data package as a real directory (the demo shop is served from it).
+
+    `Path(str(files(...)))` is not enough: a data folder without `__init__.py` is a
+    namespace package, whose `files()` is a MultiplexedPath that str() renders as its repr.
+    """
+    root = files(package)
+    if isinstance(root, Path):
+        return root
+    spec = importlib.util.find_spec(package)
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        path = Path(location)
+        if path.is_dir():
+            return path
+    path = Path(str(root))
+    if path.is_dir():
+        return path
+    raise FileNotFoundError(f"the {package} data is not a folder on disk: {root!r}")
 
 
 def schema(name: str) -> Any:

@@ -3,12 +3,15 @@ exactly the codes `fixtures/shop-broken/expected.json` lists for each flow — n
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tracker_check import coverage
 from tracker_check.report.model import RunReport, exit_code
+from tracker_check.report.registry import RenderOptions, render
 
-from .demo_runs import DemoRuns, demo_fixture, describe, expected_codes  # noqa: F401 - fixture
+from .demo_runs import REPO, DemoRuns, demo_fixture, describe, expected_codes  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +99,47 @@ def test_broken_shop_has_no_extra_codes_at_run_level(demo: DemoRuns) -> None:
     loose = [f for f in report.findings if f.flow not in names]
     assert loose == [], f"findings outside any flow:\n{describe(loose)}"
     assert set(report.summary()["by_code"]) == want
+
+
+_DURATION = re.compile(r"\((\d+(\.\d+)?) (s|ms)\)")
+
+
+def _normalized(text: str) -> list[str]:
+    text = text.replace(str(REPO), "…")
+    return [_DURATION.sub("(…)", line).rstrip() for line in text.splitlines()]
+
+
+def readme_sample(name: str) -> list[str]:
+    readme = (REPO / "README.md").read_text("utf-8")
+    marker = f"<!-- sample: {name} -->\n```\n"
+    assert marker in readme, f"README has no `{name}` sample"
+    block = readme.split(marker, 1)[1].split("```", 1)[0]
+    return _normalized(block)
+
+
+def assert_sample_matches(sample: list[str], rendered: list[str]) -> None:
+    """The README block is the real output: its first and last lines are the output's, and
+    each run of lines between `...` appears in the output in that order."""
+    segments: list[list[str]] = [[]]
+    for line in sample:
+        if line == "...":
+            segments.append([])
+        else:
+            segments[-1].append(line)
+    assert rendered[: len(segments[0])] == segments[0]
+    assert rendered[-len(segments[-1]) :] == segments[-1]
+    at = 0
+    for seg in segments:
+        for start in range(at, len(rendered) - len(seg) + 1):
+            if rendered[start : start + len(seg)] == seg:
+                at = start + len(seg)
+                break
+        else:
+            raise AssertionError("README sample lines not in the output:\n" + "\n".join(seg))
+
+
+@pytest.mark.parametrize("which", ["demo", "demo --broken"])
+def test_readme_samples_are_what_the_demo_prints(demo: DemoRuns, which: str) -> None:
+    report = demo.broken if which.endswith("--broken") else demo.good
+    rendered = _normalized(render("text", report, RenderOptions(color=False)))
+    assert_sample_matches(readme_sample(which), rendered)

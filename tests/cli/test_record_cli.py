@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from tracker_check.cli.app import app
 from tracker_check.models import Finding
+from tracker_check.serve import QuietHandler, serve
 
 CAPTURE = Path(__file__).resolve().parents[2] / "fixtures" / "capture"
 
@@ -281,3 +282,37 @@ def test_flow_records_round_trip_to_the_same_findings(
     assert result.exit_code == 1
     codes = sorted(f["code"] for f in json.loads(result.stdout)["findings"])
     assert codes == ["invalid-parameter", "unplanned-event"]
+
+
+class _ErrorHandler(QuietHandler):
+    """Answers every page with 503, after a data-layer push (an error page that tracks)."""
+
+    def do_GET(self) -> None:
+        body = b"<script>dataLayer = [{event: 'error_page'}]</script>down"
+        self.send_response(503, "Service Unavailable")
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.browser
+def test_a_404_page_is_exit_3_naming_the_status(static_server: Callable[..., str]) -> None:
+    url = f"{static_server(CAPTURE)}/no-such-page.html"
+    code, out, err = invoke(url, "--wait-ms", "50")
+    assert code == 3
+    assert out == ""  # the 404 page pushed nothing
+    assert err.splitlines()[-1] == (
+        f"error: {url} answered HTTP 404 File not found "
+        "(hint: record a page that loads (is the URL right, and the site up?))"
+    )
+
+
+@pytest.mark.browser
+def test_a_5xx_page_is_exit_3_and_its_pushes_are_still_written(tmp_path: Path) -> None:
+    with serve(tmp_path, handler=_ErrorHandler) as base:
+        code, out, err = invoke(f"{base}/shop.html", "--wait-ms", "50")
+    assert code == 3
+    assert [json.loads(line)["name"] for line in out.splitlines()] == ["error_page"]
+    assert "recorded 1 record(s) from 1 document(s) (HTTP 503)" in err
+    assert err.splitlines()[-1].startswith(f"error: {base}/shop.html answered HTTP 503 Service")

@@ -35,6 +35,7 @@ class Recording:
     blocked_requests: tuple[str, ...] = ()
     recovered: frozenset[int] = field(default_factory=frozenset)
     status: int | None = None  # HTTP status of the main document
+    status_text: str = ""  # its reason phrase, e.g. "Not Found"
     flow: FlowResult | None = None  # the judged flow, for `record_flow`
 
 
@@ -85,6 +86,7 @@ async def record_url(
         blocked_requests=tuple(recorder.blocked_requests),
         recovered=frozenset(recorder.recovered),
         status=response.status if response is not None else None,
+        status_text=response.status_text if response is not None else "",
     )
 
 

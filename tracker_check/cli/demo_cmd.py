@@ -29,9 +29,9 @@ from tracker_check.cli.run_cmd import BrowserPathOpt, ReportDirOpt, WorkersOpt, 
 
 def demo_site(broken: bool) -> tuple[Path, Path]:
     """(plan file, site folder) of the bundled demo, from the wheel or the checkout."""
-    from tracker_check.resources import files
+    from tracker_check.resources import folder
 
-    root = Path(str(files("tracker_check.demo")))
+    root = folder("tracker_check.demo")
     return root / "shop" / "plan.yaml", root / ("shop-broken" if broken else "shop")
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from tracker_check.cli.common import DebugOpt, QuietOpt, err, guarded, raise_usage
+from tracker_check.errors import BrowserError
 
 if TYPE_CHECKING:
     from tracker_check.capture.session import Recording
@@ -185,11 +186,17 @@ def record(
                     quiet_ms=DEFAULT_WAIT_MS if wait_ms is None else wait_ms,
                 )
             )
-        _write(recording, output)
+        _write(recording, output)  # what the page pushed is kept, whatever its status
         for finding in recording.findings:
             err(_finding_line(finding))
         if not quiet:
             err(_summary(recording, output))
+        if recording.flow is None and (recording.status or 200) >= 400:
+            reason = f" {recording.status_text}" if recording.status_text else ""
+            raise BrowserError(
+                f"{url} answered HTTP {recording.status}{reason}",
+                hint="record a page that loads (is the URL right, and the site up?)",
+            )
 
     guarded(body, debug=debug)
 

@@ -136,7 +136,10 @@ def validate(
         # a report of 100k findings holds millions of objects that stay until exit: keep
         # the cyclic collector from walking them again and again while rendering
         gc.freeze()
-        write_report(report, fmt, output, no_color=no_color, verbose=verbose)
+        try:
+            write_report(report, fmt, output, no_color=no_color, verbose=verbose)
+        finally:
+            gc.unfreeze()
         finish(report, no_fail=no_fail)
 
     guarded(body, debug=debug)
