@@ -141,8 +141,9 @@ def command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tracker_check"]
 
 
-def time_command(args: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS MB of the process and its children, exit code)."""
+def time_command(args: list[str]) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS MB of the process and its children, exit code, CPU seconds
+    of the process and its children)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -150,7 +151,7 @@ def time_command(args: list[str]) -> tuple[float, float, int]:
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     # ru_maxrss of wait4 is the largest of the process and its waited-for descendants
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_maxrss / 1024, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def bench_command(plan: Path, events: Path, n: int, jobs: list[str], runs: int) -> None:
@@ -163,11 +164,12 @@ def bench_command(plan: Path, events: Path, n: int, jobs: list[str], runs: int) 
         wall = statistics.median(walls)
         rss = max(r[1] for r in results)
         code = results[0][2]
+        cpu = statistics.median(r[3] for r in results)
         report = json.loads(out.read_text("utf-8"))
         label = f"--jobs {job}" if job != "default" else "(default --jobs)"
         print(
             f"tracker-check validate {label:<18} median {wall:.2f} s (min {min(walls):.2f}): "
-            f"{n / wall:,.0f} events/s; peak RSS {rss:,.0f} MB; exit {code}; "
+            f"{n / wall:,.0f} events/s; CPU {cpu:.2f} s; peak RSS {rss:,.0f} MB; exit {code}; "
             f"{len(report['findings']):,} findings; report {out.stat().st_size / 1e6:.1f} MB"
         )
 

@@ -264,3 +264,28 @@ def test_jobs_report_a_bad_line_far_in_the_file_at_its_place(
     with pytest.raises(Exception) as info:
         offline.validate_file(load_plan(plan), events, jobs=2, chunk_bytes=4096)
     assert f"{events}:2001:2: invalid JSON" in info.value.one_line()  # type: ignore[attr-defined]
+
+
+def test_the_hot_path_finds_what_the_full_path_finds(plan: Path, tmp_path: Path) -> None:
+    """Standalone records settled by one `is_valid` call (the hot path) give the findings
+    the full path gives (`--include-events` takes the full path for every record)."""
+    rows = [
+        cart(),
+        cart([{**ITEM, "price": "1"}]),
+        purchase("T-1"),
+        purchase("T-1"),
+        {**purchase("T-2"), "extra": 1},
+        {"event": "unplanned_thing"},
+        ["event", "add_to_cart", {"ecommerce": {"currency": "EUR", "value": 1, "items": [ITEM]}}],
+        ["event", "purchase", {"ecommerce": {"currency": "EUR"}}],
+        {"event": "add_to_cart", "ecommerce": {"__type": "function"}},
+        {"event": "gtm.click"},
+    ]
+    events = write(tmp_path, "e.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
+    loaded = load_plan(plan)
+    hot = offline.validate_file(loaded, events, records="standalone")
+    full = offline.validate_file(loaded, events, records="standalone", keep_events=True)
+    assert len(full.events) == len(rows) and hot.events == ()
+    assert hot.findings == full.findings
+    assert len({f.origin.line for f in hot.findings if f.origin}) >= 6
+    assert (hot.event_count, hot.captured) == (full.event_count, full.captured)
