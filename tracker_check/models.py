@@ -33,6 +33,18 @@ class Location:
         return (Location, (self.file, self.line, self.col))  # pickles ~10x faster
 
 
+def step_name(step: int) -> str:
+    """How every report names a flow step: its number as the user counts the `steps:` in the
+    YAML (1..n), or `start` for the flow's `start:` (number 0)."""
+    return "start" if step == 0 else f"step {step}"
+
+
+def step_phrase(step: int, label: str | None) -> str:
+    """`step 2 (click text=Buy)`, or `the start (/shop.html)`, for sentences."""
+    name = "the start" if step == 0 else f"step {step}"
+    return f"{name} ({label})" if label else name
+
+
 def _place(origin: Location | None) -> dict[str, Any] | None:
     """A record's place in an events file, as the JSON report writes it."""
     return None if origin is None else {"file": origin.file, "line": origin.line}
@@ -43,7 +55,9 @@ class Finding:
     """One problem found: in a plan, in a captured event, or in a flow run.
 
     Every layer produces these and every reporter only reads them.
-    `step` is the 0-based index of the flow step; `step_label` its human name.
+    `step` is the flow step's number as the user counts it: 1..n for the `steps:` in the YAML,
+    0 for the flow's `start:` (`step_name` says it: "step 2", "start"); `step_label` its human
+    name (the action, or the start URL).
     `event_index` is the event's `index` (capture order within its flow / input file).
     `pointer` is a JSON pointer into the event's parameters (RFC 6901), "" for the whole event.
     `location` is a place in the plan; `origin` the events file and 1-based line of the record

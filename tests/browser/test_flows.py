@@ -96,7 +96,7 @@ def test_events_are_attributed_to_the_step_they_arrived_in(steps_report: RunRepo
     flow = by_name(steps_report)["select check uncheck hover"]
     names = {e.index: e.name for e in flow.events}
     assert [(s.label, [names[i] for i in s.event_indexes]) for s in flow.steps] == [
-        ("start /index.html", ["page_view"]),
+        ("/index.html", ["page_view"]),  # the start: reports name it `start /index.html`
         ("select #size", ["select_size"]),
         ("check #terms", ["terms"]),
         ("uncheck #terms", ["terms"]),
@@ -206,11 +206,11 @@ def fault(report: RunReport, flow: str) -> Any:
 def test_missing_selector_message_and_screenshot(faults_report: RunReport) -> None:
     f = fault(faults_report, "missing selector")
     assert f.message == (
-        "step 2 (click #renamed-button) failed (#renamed-button): "
+        "step 1 (click #renamed-button) failed (#renamed-button): "
         "selector #renamed-button not found (Timeout 700ms exceeded.)"
     )
     assert "\n" not in f.message and f.hint
-    assert f.screenshot and f.screenshot.endswith(".png")
+    assert f.screenshot and f.screenshot.endswith("step-01-failed.png")  # as "step 1" says
     step = by_name(faults_report)["missing selector"].steps[1]
     assert step.screenshot == f.screenshot and step.error
 

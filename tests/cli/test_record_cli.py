@@ -245,9 +245,9 @@ def test_flow_records_round_trip_to_the_same_findings(
     # a failing flow still records: findings on stderr, exit 0
     assert (code, stdout) == (0, "")
     assert err.splitlines() == [
-        "error: invalid-parameter: buy › step 2: "
+        "error: invalid-parameter: buy › step 1: "
         'purchase: value must be a number, got the string "12"',
-        "error: unplanned-event: buy › step 2: mystery is not in the tracking plan",
+        "error: unplanned-event: buy › step 1: mystery is not in the tracking plan",
         f"recorded 3 record(s) from flow 'buy' (2 step(s), failed), 0 request(s) blocked -> {out}",
     ]
     lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]

@@ -49,7 +49,6 @@ def plan() -> Plan:
                     location=loc(63, 9),
                 ),
             ),
-            start="/product/shirt",
             location=loc(58, 5),
         ),
         Flow(
@@ -98,9 +97,9 @@ CART_ITEMS = [{"item_id": "SKU-1", "item_name": "Shirt", "price": "19.99", "quan
 
 def flows_report() -> RunReport:
     cart = (
-        ev(None, 0, "add to cart", 0, page_type="product"),
-        ev("page_view", 1, "add to cart", 0, page_type="product"),
-        ev("view_item", 2, "add to cart", 0, ecommerce={"currency": "EUR", "items": CART_ITEMS}),
+        ev(None, 0, "add to cart", 1, page_type="product"),
+        ev("page_view", 1, "add to cart", 1, page_type="product"),
+        ev("view_item", 2, "add to cart", 1, ecommerce={"currency": "EUR", "items": CART_ITEMS}),
         ev(
             "add_to_cart",
             3,
@@ -116,7 +115,7 @@ def flows_report() -> RunReport:
             W,
             "parameter 'debug_id' is not in the plan",
             flow="add to cart",
-            step=1,
+            step=2,
             step_label="click text=In den Warenkorb",
             event="add_to_cart",
             event_index=3,
@@ -129,7 +128,7 @@ def flows_report() -> RunReport:
             E,
             "expected event 'newsletter_signup' did not fire within 5 s",
             flow="add to cart",
-            step=2,
+            step=3,
             step_label="click #newsletter button",
             event="newsletter_signup",
             expected={"event": "newsletter_signup", "count": 1},
@@ -140,7 +139,7 @@ def flows_report() -> RunReport:
             E,
             "'19.99' is not of type 'number'",
             flow="add to cart",
-            step=1,
+            step=2,
             step_label="click text=In den Warenkorb",
             event="add_to_cart",
             event_index=3,
@@ -151,16 +150,16 @@ def flows_report() -> RunReport:
         ),
     )
     checkout = (
-        ev("begin_checkout", 0, "checkout", 0),
-        ev("purchase", 1, "checkout", 0, ecommerce={"transaction_id": "T-1", "value": 19.99}),
-        ev("purchase", 2, "checkout", 0, ecommerce={"transaction_id": "T-1", "value": 19.99}),
+        ev("begin_checkout", 0, "checkout", 1),
+        ev("purchase", 1, "checkout", 1, ecommerce={"transaction_id": "T-1", "value": 19.99}),
+        ev("purchase", 2, "checkout", 1, ecommerce={"transaction_id": "T-1", "value": 19.99}),
     )
     dup = Finding(
         "duplicate-event",
         E,
         "purchase with ecommerce.transaction_id 'T-1' was already seen (event #1)",
         flow="checkout",
-        step=0,
+        step=1,
         step_label="click #buy",
         event="purchase",
         event_index=2,
@@ -168,15 +167,15 @@ def flows_report() -> RunReport:
         actual="T-1",
     )
     search = (
-        ev("old_signup", 0, "search", 0, email=SECRET),
-        ev("search", 1, "search", 0, search_term="shirt"),
+        ev("old_signup", 0, "search", 1, email=SECRET),
+        ev("search", 1, "search", 1, search_term="shirt"),
     )
     deprecated = Finding(
         "deprecated-event",
         W,
         f"'old_signup' is deprecated: use newsletter_signup (sent by {SECRET})",
         flow="search",
-        step=0,
+        step=1,
         step_label="fill #q",
         event="old_signup",
         event_index=0,
@@ -186,7 +185,7 @@ def flows_report() -> RunReport:
         E,
         "locator '#popup .close' not found within 5 s",
         flow="popup",
-        step=0,
+        step=1,
         step_label="click #popup .close",
         screenshot="screenshots/popup-step1.png",
         url="http://127.0.0.1:8765/?email=qa%2Bsecret%40example.com",
@@ -203,9 +202,9 @@ def flows_report() -> RunReport:
             "failed",
             1234.5,
             steps=(
-                StepResult(0, "goto /product/shirt", "goto", "passed", 400.0, (0, 1, 2)),
-                StepResult(1, "click text=In den Warenkorb", "click", "passed", 300.0, (3,)),
-                StepResult(2, "click #newsletter button", "click", "failed", 5000.0, ()),
+                StepResult(1, "goto /product/shirt", "goto", "passed", 400.0, (0, 1, 2)),
+                StepResult(2, "click text=In den Warenkorb", "click", "passed", 300.0, (3,)),
+                StepResult(3, "click #newsletter button", "click", "failed", 5000.0, ()),
             ),
             events=cart,
             findings=cart_findings,
@@ -214,7 +213,7 @@ def flows_report() -> RunReport:
             "checkout",
             "failed",
             800.0,
-            steps=(StepResult(0, "click #buy", "click", "passed", 800.0, (0, 1, 2)),),
+            steps=(StepResult(1, "click #buy", "click", "passed", 800.0, (0, 1, 2)),),
             events=checkout,
             findings=(dup,),
         ),
@@ -222,7 +221,7 @@ def flows_report() -> RunReport:
             "search",
             "passed",
             450.0,
-            steps=(StepResult(0, "fill #q", "fill", "passed", 450.0, (0, 1)),),
+            steps=(StepResult(1, "fill #q", "fill", "passed", 450.0, (0, 1)),),
             events=search,
             findings=(deprecated,),
         ),
@@ -232,7 +231,7 @@ def flows_report() -> RunReport:
             5100.0,
             steps=(
                 StepResult(
-                    0,
+                    1,
                     "click #popup .close",
                     "click",
                     "failed",
@@ -259,7 +258,7 @@ def passing_report() -> RunReport:
         "checkout",
         "passed",
         812.3,
-        steps=(StepResult(0, "click #buy", "click", "passed", 812.3, (0, 1)),),
+        steps=(StepResult(1, "click #buy", "click", "passed", 812.3, (0, 1)),),
         events=full.flows[1].events[:2],
     )
     return RunReport(
@@ -328,7 +327,7 @@ def hostile_report() -> RunReport:
         E,
         f"bad item_name {XSS[0]} & {XSS[1]}",
         flow="xss",
-        step=0,
+        step=1,
         step_label="click <b>buy</b>",
         event="add_to_cart",
         event_index=0,
@@ -341,7 +340,7 @@ def hostile_report() -> RunReport:
         "xss",
         "failed",
         10.0,
-        steps=(StepResult(0, "click <b>buy</b>", "click", "passed", 10.0, (0,)),),
+        steps=(StepResult(1, "click <b>buy</b>", "click", "passed", 10.0, (0,)),),
         events=events,
         findings=(finding,),
     )

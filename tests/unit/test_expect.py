@@ -48,7 +48,7 @@ def test_name_only_expectation_passes_and_misses() -> None:
     assert judge([x], [ev("add_to_cart")]) == []
     [(code, message)] = judge([x], [ev("view_item")])
     assert code == "missing-event"
-    assert "add_to_cart" in message and "step 2 (click #b)" in message
+    assert "add_to_cart" in message and "during step 1 (click #b)" in message
 
 
 def test_gtag_commands_and_data_pushes_are_not_events() -> None:

@@ -19,6 +19,7 @@ import typer
 
 from tracker_check.cli.common import DebugOpt, QuietOpt, err, guarded, raise_usage
 from tracker_check.errors import BrowserError
+from tracker_check.models import step_name
 
 if TYPE_CHECKING:
     from tracker_check.capture.session import Recording
@@ -51,7 +52,7 @@ def _write(recording: Recording, output: Path | None) -> None:
 def _finding_line(f: Finding) -> str:
     where = ""
     if f.flow is not None and f.step is not None:
-        where = f"{f.flow} › step {f.step + 1}: "  # steps count from 1, like the reports
+        where = f"{f.flow} › {step_name(f.step)}: "  # as every report names it
     elif f.flow is not None:
         where = f"{f.flow}: "
     return f"{f.severity}: {f.code}: {where}{f.message}"

@@ -44,7 +44,8 @@ class FlowArtifacts:
         """A screenshot of the page as the step failed; None when the page is gone."""
         if page.is_closed():
             return None
-        path = self.screenshot_path(f"step-{step:02d}-failed")
+        # named as the reports name the step: start-failed.png, step-02-failed.png
+        path = self.screenshot_path("start-failed" if step == 0 else f"step-{step:02d}-failed")
         try:
             await page.screenshot(path=str(path), timeout=3000)
         except Exception:  # crashed or closing: nothing left to photograph

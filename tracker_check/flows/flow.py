@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tracker_check.flows.artifacts import FlowArtifacts, slug
 from tracker_check.flows.steps import StepContext, StepFault, one_line, perform
 from tracker_check.flows.variables import UnknownVariable, Variables
-from tracker_check.models import Event, Finding, Severity
+from tracker_check.models import Event, Finding, Severity, step_phrase
 from tracker_check.plan.model import Flow, Plan, Step
 from tracker_check.report.model import StepResult
 from tracker_check.rules import rule
@@ -94,17 +94,18 @@ async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") ->
     return FlowContext(context, page, recorder)
 
 
-def all_steps(flow: Flow) -> tuple[Step, ...]:
-    """The flow's steps, its `start` first as an implicit goto (so step 0 is the start)."""
+def all_steps(flow: Flow) -> tuple[tuple[int, Step], ...]:
+    """The flow's steps with their numbers as the user counts them: `start` (an implicit
+    goto) is 0, the `steps:` are 1..n (see `models.step_name`)."""
+    numbered = tuple(enumerate(flow.steps, 1))
     if flow.start is None:
-        return flow.steps
-    start = Step("goto", {"url": flow.start}, location=flow.location)
-    return (start, *flow.steps)
+        return numbered
+    return ((0, Step("goto", {"url": flow.start}, location=flow.location)), *numbered)
 
 
-def step_label(step: Step, index: int, flow: Flow) -> str:
-    if index == 0 and flow.start is not None:
-        return f"start {flow.start}"
+def step_label(step: Step, number: int, flow: Flow) -> str:
+    if number == 0 and flow.start is not None:
+        return flow.start
     return step.label
 
 
@@ -124,7 +125,7 @@ class FlowRun:
         self.vars = Variables(flow.vars, fs.environ)
         self.changed = asyncio.Event()
         self.step = 0
-        self.steps: tuple[Step, ...] = ()  # the flow's steps as run (its start is step 0)
+        self.steps: dict[int, Step] = {}  # the flow's steps by number (its start is 0)
         self.step_start = 0  # position in recorder.events where the current step began
         self.step_findings: dict[int, list[Finding]] = {}
         self._label = ""  # the current step's label
@@ -187,7 +188,7 @@ class FlowRun:
         # a wait also accepts the event fired since the last step that acted on the page (e.g.
         # `click`, `wait: {selector}`, `wait: {event}`: the click's push may land in any of them)
         acted = self.step - 1
-        while acted > 0 and self.steps[acted].action == "wait":
+        while acted > 0 and (acted not in self.steps or self.steps[acted].action == "wait"):
             acted -= 1
         since = self.step_start
         events = self._events()
@@ -244,16 +245,16 @@ class FlowRun:
         self.recorder = opened.recorder
         self.recorder.on_event = self._on_event
         self.recorder.started = time.time() * 1000  # event times count from the flow's start
-        self.recorder.set_attribution(self.flow.name, 0)
-        self.t0 = self.last_action_end = time.monotonic()
         steps = all_steps(self.flow)
-        self.steps = steps
+        self.steps = dict(steps)
+        self.recorder.set_attribution(self.flow.name, steps[0][0] if steps else 0)
+        self.t0 = self.last_action_end = time.monotonic()
         page = opened.page
         try:
             page.on("pageerror", self._on_page_error)
             page.on("crash", lambda _: setattr(self, "crashed", True))
             navigated = False
-            for i, step in enumerate(steps):
+            for i, step in steps:
                 if self.failed:
                     self.results.append(
                         StepResult(i, step_label(step, i, self.flow), step.action, "skipped")
@@ -386,7 +387,7 @@ class FlowRun:
             Finding(
                 "step-failed",
                 rule("step-failed").severity,
-                f"step {i + 1} ({self._label}) failed{selector}: {message}",
+                f"{step_phrase(i, self._label)} failed{selector}: {message}",
                 flow=self.flow.name,
                 step=i,
                 step_label=self._label,

@@ -107,14 +107,14 @@ class TrackingAsserter:
         # first: items that bypassed push are recovered into the record, then judged too
         findings = self._bypassed()
         events = window()
-        step = self.calls
+        step = self.calls + 1  # calls count like steps: 1, 2, ... (0 would be a flow's start)
         findings += [f for e in events for f in self.validator.check(e)]
         findings += judge_step(
             expectations, events, flow=self.node.name, step=step, step_label=STEP_LABEL
         )
         self.calls += 1
         self._judged += len(events)
-        self.datalayer.recorder.set_attribution(self.node.name, self.calls)
+        self.datalayer.recorder.set_attribution(self.node.name, self.calls + 1)
         self._report(events, findings)
         return events
 
@@ -144,7 +144,7 @@ class TrackingAsserter:
         ms = (time.monotonic() - self._started) * 1000
         failed = any(f.severity is Severity.ERROR for f in findings)
         step = StepResult(
-            index=self.calls - 1,
+            index=self.calls,
             label=STEP_LABEL,
             action=STEP_LABEL,
             status="failed" if failed else "passed",

@@ -31,7 +31,7 @@ class DataLayer:
         self.test_name = test_name
         self.recorder: Recorder = _new_recorder(plan)
         self.recorder.attach_sync(context)
-        self.recorder.set_attribution(test_name, 0)
+        self.recorder.set_attribution(test_name, 1)  # the first assert_tracking call's step
 
     # --- reading -------------------------------------------------------------------------
     @property

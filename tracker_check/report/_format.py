@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from tracker_check.models import Finding, Severity
+from tracker_check.models import Finding, Severity, step_name
 from tracker_check.report.model import FlowResult, RunReport
 
 RUN_SECTION = "(run)"  # findings of a flow run that belong to no flow (e.g. duplicate-event)
@@ -140,7 +140,7 @@ def where(f: Finding) -> str:
     if f.flow:
         place = f.flow
         if f.step is not None:
-            place += f" › step {f.step + 1}"
+            place += f" › {step_name(f.step)}"
             if f.step_label:
                 place += f" {f.step_label}"
         parts.append(place)

@@ -74,8 +74,8 @@ def location_of(f: Finding, plan: Plan) -> Location | None:
         return f.location
     flow = plan.flow(f.flow) if f.flow else None
     if flow is not None:
-        if f.step is not None and 0 <= f.step < len(flow.steps):
-            step_loc = flow.steps[f.step].location
+        if f.step is not None and 1 <= f.step <= len(flow.steps):  # 0 is the start: the flow's
+            step_loc = flow.steps[f.step - 1].location
             if step_loc is not None:
                 return step_loc
         if flow.location is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker_check import coverage
-from tracker_check.models import Event, EventKind, Finding, Severity
+from tracker_check.models import Event, EventKind, Finding, Severity, step_name
 from tracker_check.report import _html_parts as parts
 from tracker_check.report._format import (
     RUN_SECTION,
@@ -215,7 +215,7 @@ def _flow(fi: int, flow: FlowResult, findings: list[Finding], options: RenderOpt
         step_findings = [f for f in findings if f.step == step.index]
         html.append(
             f'<li class="step {esc(step.status)}"><div class="step-head">'
-            f'<span class="step-no">step {step.index + 1}</span> <code>{esc(step.label)}</code> '
+            f'<span class="step-no">{step_name(step.index)}</span> <code>{esc(step.label)}</code> '
             f'<span class="meta">{esc(step.status)} · {esc(duration(step.duration_ms))}</span>'
             "</div>"
         )
@@ -228,7 +228,8 @@ def _flow(fi: int, flow: FlowResult, findings: list[Finding], options: RenderOpt
         html += [_event(fi, ev, per_event.get(ev.index, [])) for ev in events]
         html.append("</li>")
     html.append("</ol>")
-    loose = [f for f in findings if f.step is None or f.step >= len(flow.steps)]
+    numbers = {s.index for s in flow.steps}
+    loose = [f for f in findings if f.step is None or f.step not in numbers]
     if loose:
         html.append('<div class="flow-findings"><h4>Flow findings</h4>')
         html += [parts.finding(f, parts.event_ref(fi, f.event_index)) for f in loose]

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tracker_check.models import EventKind, Finding, Severity
+from tracker_check.models import EventKind, Finding, Severity, step_name
 from tracker_check.report._format import (
     NO_EVENT,
     RUN_SECTION,
@@ -100,7 +100,7 @@ def _flow_cases(report: RunReport) -> list[_Case]:
 
 def _flow_case(flow: FlowResult, findings: list[Finding]) -> _Case:
     steps = tuple(
-        f"step {s.index + 1} {s.label}: {s.status} ({duration(s.duration_ms)})"
+        f"{step_name(s.index)} {s.label}: {s.status} ({duration(s.duration_ms)})"
         + (f", events {', '.join(map(str, s.event_indexes))}" if s.event_indexes else "")
         + (f" — {s.error}" if s.error else "")
         for s in flow.steps

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 
 from tracker_check import coverage
-from tracker_check.models import Event, EventKind, Finding, Severity
+from tracker_check.models import Event, EventKind, Finding, Severity, step_name
 from tracker_check.report._format import (
     NO_EVENT,
     RUN_SECTION,
@@ -105,7 +105,7 @@ def _flow_section(
     failed_steps = {f.step for f in section.findings if f.code == "step-failed"}
     for step in flow.steps:
         if step.status == "failed" and step.error and step.index not in failed_steps:
-            lines.append(f"  {paint('red', 'step failed')}: step {step.index + 1} {step.label}")
+            lines.append(f"  {paint('red', 'step failed')}: {step_name(step.index)} {step.label}")
             lines.append("          " + step.error.replace("\n", "\n          "))
     for group in section.groups:
         lines += _group(group, paint)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tracker_check.models import Event, EventKind, Finding
+from tracker_check.models import Event, EventKind, Finding, step_phrase
 from tracker_check.paths import is_index
 from tracker_check.plan.model import Expectation
 from tracker_check.rules import rule
@@ -109,7 +109,8 @@ def judge_step(
             out.append(
                 finding(
                     "missing-event",
-                    f"expected event {x.event} did not fire during step {step + 1} ({step_label})",
+                    f"expected event {x.event} did not fire during "
+                    f"{step_phrase(step, step_label)}",
                     expected=x.event,
                     hint="check the element's selector and the code that pushes the event",
                 )
