@@ -109,8 +109,7 @@ def judge_step(
             out.append(
                 finding(
                     "missing-event",
-                    f"expected event {x.event} did not fire during "
-                    f"{step_phrase(step, step_label)}",
+                    f"expected event {x.event} did not fire during {step_phrase(step, step_label)}",
                     expected=x.event,
                     hint="check the element's selector and the code that pushes the event",
                 )
