@@ -342,3 +342,34 @@ def test_lint_never_raises_on_any_shape(data: dict[str, object]) -> None:
     for f in found:
         assert f.code == "plan-error"
         assert f.location is not None
+
+
+START_FLOW = "version: 1\nevents:\n  view_item_list: {}\nflows:\n  - name: f\n    start: {start}\n    steps: []\n"
+
+
+def test_start_long_form_is_a_url_with_expect_and_timeout() -> None:
+    from tracker_check.plan.load import lint_plan_text
+
+    text = START_FLOW.replace(
+        "{start}", "{url: /shop.html, expect: [{event: view_item_list, count: 1}], timeout: 10s}"
+    )
+    clean(text)
+    plan, _ = lint_plan_text(text, "plan.yaml")
+    assert plan is not None
+    [flow] = plan.flows
+    assert (flow.start, flow.start_timeout_ms) == ("/shop.html", 10_000)
+    assert [(x.event, x.count) for x in flow.start_expect] == [("view_item_list", 1)]
+
+
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        ("{expect: [view_item_list]}", "url"),
+        ("{url: /x, expect: [view_itm_list]}", "the start of flow `f`"),
+        ("{url: /x, wait: 3}", "wait"),
+    ],
+)
+def test_bad_long_form_start_is_a_plan_error(start: str, message: str) -> None:
+    f = one(START_FLOW.replace("{start}", start))
+    assert f.code == "plan-error" and message in f.message + (f.hint or "")
+    assert f.location is not None and f.location.line == 6

@@ -100,7 +100,14 @@ def all_steps(flow: Flow) -> tuple[tuple[int, Step], ...]:
     numbered = tuple(enumerate(flow.steps, 1))
     if flow.start is None:
         return numbered
-    return ((0, Step("goto", {"url": flow.start}, location=flow.location)), *numbered)
+    start = Step(
+        "goto",
+        {"url": flow.start},
+        expect=flow.start_expect,
+        timeout_ms=flow.start_timeout_ms,
+        location=flow.location,
+    )
+    return ((0, start), *numbered)
 
 
 def step_label(step: Step, number: int, flow: Flow) -> str:
@@ -127,6 +134,9 @@ class FlowRun:
         self.step = 0
         self.steps: dict[int, Step] = {}  # the flow's steps by number (its start is 0)
         self.step_start = 0  # position in recorder.events where the current step began
+        # where the current step's `expect` starts counting: its own start, or for a `wait`
+        # step (which only watches) the first event of the last step that acted
+        self.window_start = 0
         self.step_findings: dict[int, list[Finding]] = {}
         self._label = ""  # the current step's label
         self.recorder: Any = None
@@ -150,7 +160,20 @@ class FlowRun:
         return events
 
     def _window(self) -> list[Event]:
-        return self._events()[self.step_start :]
+        return self._events()[self.window_start :]
+
+    def _look_back(self) -> int:
+        """Where a `wait` step's window starts: the first event of the last step that acted on
+        the page (the start included), so `wait` of any kind sees the push that step caused,
+        wherever between the two it landed."""
+        acted = self.step - 1
+        while acted > 0 and (acted not in self.steps or self.steps[acted].action == "wait"):
+            acted -= 1
+        since = self.step_start
+        events = self._events()
+        while since > 0 and (events[since - 1].step or 0) >= acted:
+            since -= 1
+        return since
 
     async def _until(self, done: Callable[[], bool], deadline: float) -> bool:
         """Await new events until `done()` or the deadline; no polling."""
@@ -187,13 +210,7 @@ class FlowRun:
     async def _wait_event(self, name: str, timeout_ms: float) -> None:
         # a wait also accepts the event fired since the last step that acted on the page (e.g.
         # `click`, `wait: {selector}`, `wait: {event}`: the click's push may land in any of them)
-        acted = self.step - 1
-        while acted > 0 and (acted not in self.steps or self.steps[acted].action == "wait"):
-            acted -= 1
-        since = self.step_start
-        events = self._events()
-        while since > 0 and (events[since - 1].step or 0) >= acted:
-            since -= 1
+        since = self.window_start
         ok = await self._until(
             lambda: bool(named(self._events()[since:], name)),
             time.monotonic() + timeout_ms / 1000,
@@ -323,6 +340,7 @@ class FlowRun:
     async def _step(self, page: Page, i: int, step: Step, *, first_nav: bool) -> StepResult:
         self.step, self._label = i, step_label(step, i, self.flow)
         self.step_start = len(self._events())
+        self.window_start = self._look_back() if step.action == "wait" else self.step_start
         self.recorder.set_attribution(self.flow.name, i)
         t0 = time.monotonic()
         timeout = step.timeout_ms or self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms
@@ -359,7 +377,12 @@ class FlowRun:
             settle_by = max(deadline, time.monotonic() + self.fs.settle_ms / 1000)
             await self._settle(acted, settle_by)
         judged = judge_step(
-            expects, self._window(), flow=self.flow.name, step=i, step_label=self._label
+            expects,
+            self._window(),
+            flow=self.flow.name,
+            step=i,
+            step_label=self._label,
+            before=self._events()[: self.window_start],
         )
         for f in judged:
             self._add(f)

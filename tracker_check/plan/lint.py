@@ -234,6 +234,9 @@ class _Checks:
             for key, role in (("sequence", "`sequence`"), ("forbid", "`forbid`")):
                 for j, event in enumerate(_list(expect.get(key))):
                     yield from self._event_ref(event, f"{base}/expect/{key}/{j}", role)
+            start = flow.get("start")
+            if isinstance(start, dict):
+                yield from self._expect(start.get("expect"), f"{base}/start", f"{base}/start")
             for j, step in enumerate(_list(flow.get("steps"))):
                 if isinstance(step, dict):
                     yield from self._step(step, f"{base}/steps/{j}")
@@ -271,7 +274,11 @@ class _Checks:
                     "e.g. wait: {event: video_start, timeout: 5s}",
                 )
             yield from self._event_ref(wait.get("event"), f"{ptr}/wait/event", "`wait`")
-        expect = step.get("expect")
+        yield from self._expect(step.get("expect"), ptr, ptr)
+
+    def _expect(self, expect: Any, ptr: str, place: str) -> Iterator[Finding]:
+        """A step's (or the long-form start's) `expect` under `ptr`."""
+        where = context(_tokens(place), self.data)
         items = [expect] if isinstance(expect, str | dict) else _list(expect)
         for k, item in enumerate(items):
             at = f"{ptr}/expect" if not isinstance(expect, list) else f"{ptr}/expect/{k}"

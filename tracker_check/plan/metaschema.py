@@ -104,6 +104,8 @@ def context(tokens: Sequence[str | int], data: Any = None) -> str:
                 flow = f"flow `{name}`"
         if len(t) >= 4 and t[2] == "steps" and isinstance(t[3], int):
             return f"in step {t[3] + 1} of {flow}"
+        if len(t) >= 3 and t[2] == "start":
+            return f"in the start of {flow}"
         return f"in {flow}"
     if head == "settings":
         return "in settings"

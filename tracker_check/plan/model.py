@@ -112,11 +112,13 @@ class Step:
 class Flow:
     name: str
     steps: tuple[Step, ...]
-    start: str | None = None
+    start: str | None = None  # URL or path; the long form adds its expect and timeout
     vars: dict[str, str] = field(default_factory=dict)
     sequence: tuple[str, ...] = ()
     forbid: tuple[str, ...] = ()
     location: Location | None = None
+    start_expect: tuple[Expectation, ...] = ()  # `start: {url, expect, timeout}`
+    start_timeout_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,10 +154,21 @@ class _Parser:
         if not isinstance(steps, list):
             self.fail(f"{ptr}/steps", "expected a list of steps")
         expect = self.mapping(f.get("expect"), f"{ptr}/expect")
+        start = f.get("start")
+        start_expect: tuple[Expectation, ...] = ()
+        start_timeout: int | None = None
+        if isinstance(start, dict):  # the long form: {url, expect, timeout}
+            long = self.mapping(start, f"{ptr}/start")
+            start = str(long.get("url", ""))
+            start_expect = self.expectations(long.get("expect"), f"{ptr}/start/expect")
+            if long.get("timeout") is not None:
+                start_timeout = self.duration(long["timeout"], f"{ptr}/start/timeout")
         return Flow(
             name=str(f.get("name", "")),
             steps=tuple(self.step(s, f"{ptr}/steps/{i}") for i, s in enumerate(steps)),
-            start=f.get("start"),
+            start=start,
+            start_expect=start_expect,
+            start_timeout_ms=start_timeout,
             vars={str(k): str(v) for k, v in self.mapping(f.get("vars"), f"{ptr}/vars").items()},
             sequence=self.strings(expect.get("sequence"), f"{ptr}/expect/sequence"),
             forbid=self.strings(expect.get("forbid"), f"{ptr}/expect/forbid"),

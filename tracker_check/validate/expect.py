@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tracker_check.models import Event, EventKind, Finding, step_phrase
+from tracker_check.models import Event, EventKind, Finding, step_name, step_phrase
 from tracker_check.paths import is_index
 from tracker_check.plan.model import Expectation
 from tracker_check.rules import rule
@@ -83,8 +83,11 @@ def judge_step(
     flow: str,
     step: int,
     step_label: str,
+    before: Sequence[Event] = (),
 ) -> list[Finding]:
-    """Findings for one step's `expect` over the events attributed to that step."""
+    """Findings for one step's `expect` over the events attributed to that step. `before` are
+    the flow's earlier events: an expected event found only there is said to have fired
+    early, with a hint where to expect it."""
     out: list[Finding] = []
     for x in expectations:
         where = f" where {_fmt_where(x.where)}" if x.where else ""
@@ -106,12 +109,28 @@ def judge_step(
         hits = [e for e in candidates if matches(e, x.where)]
         low = _lower_bound(x)
         if not candidates and low > 0:
+            message = (
+                f"expected event {x.event} did not fire during {step_phrase(step, step_label)}"
+            )
+            hint = "check the element's selector and the code that pushes the event"
+            early = named(before, x.event)
+            if early:
+                fired = early[-1]
+                at = "the start" if fired.step == 0 else step_name(fired.step or 0)
+                message += f"; it fired during {at}, before this step"
+                hint = (
+                    f"expect {x.event} where it fires: under `start: {{url: ..., expect: "
+                    f"[{x.event}]}}`"
+                    if fired.step == 0
+                    else f"expect {x.event} where it fires: under the `expect` of {at}"
+                )
             out.append(
                 finding(
                     "missing-event",
-                    f"expected event {x.event} did not fire during {step_phrase(step, step_label)}",
+                    message,
                     expected=x.event,
-                    hint="check the element's selector and the code that pushes the event",
+                    event_index=early[-1].index if early else None,
+                    hint=hint,
                 )
             )
             continue
