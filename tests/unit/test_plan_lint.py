@@ -344,7 +344,10 @@ def test_lint_never_raises_on_any_shape(data: dict[str, object]) -> None:
         assert f.location is not None
 
 
-START_FLOW = "version: 1\nevents:\n  view_item_list: {}\nflows:\n  - name: f\n    start: {start}\n    steps: []\n"
+START_FLOW = (
+    "version: 1\nevents:\n  view_item_list: {}\nflows:\n  - name: f\n"
+    "    start: {start}\n    steps: []\n"
+)
 
 
 def test_start_long_form_is_a_url_with_expect_and_timeout() -> None:

@@ -118,7 +118,17 @@ def run(
     timeout: Annotated[
         str | None,
         typer.Option(
-            "--timeout", metavar="DURATION", help="Step timeout, e.g. 5s (default: plan's)."
+            "--timeout",
+            metavar="DURATION",
+            help="Actions' auto-wait and expected events, e.g. 5s (default: the plan's, 5 s).",
+        ),
+    ] = None,
+    navigation_timeout: Annotated[
+        str | None,
+        typer.Option(
+            "--navigation-timeout",
+            metavar="DURATION",
+            help="`start` and `goto` navigations, e.g. 60s (default: the plan's, 30 s).",
         ),
     ] = None,
     fmt: FormatOpt = Format.text,
@@ -159,6 +169,7 @@ def run(
             )
         shard_ = parse_shard(shard) if shard else None
         timeout_ms = parse_duration_ms(timeout) if timeout else None
+        navigation_ms = parse_duration_ms(navigation_timeout) if navigation_timeout else None
         loaded = load_plan(plan)
         options = RunOptions(
             base_url=base_url,
@@ -166,6 +177,7 @@ def run(
             flows=tuple(flow or ()),
             shard=shard_,
             step_timeout_ms=timeout_ms,
+            navigation_timeout_ms=navigation_ms,
             report_dir=report_dir,
             trace=trace,  # type: ignore[arg-type]  # checked above
             browser_path=browser_path,

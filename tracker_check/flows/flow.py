@@ -42,6 +42,7 @@ class FlowSettings:
 
     base_url: str | None
     step_timeout_ms: int | None  # None: step's own timeout or the plan's
+    navigation_timeout_ms: int | None  # likewise, for `start` and `goto`
     settle_ms: int
     report_dir: Path | None
     artifacts: Callable[[], Path]  # report dir (or a temp dir), created on first use
@@ -343,7 +344,9 @@ class FlowRun:
         self.window_start = self._look_back() if step.action == "wait" else self.step_start
         self.recorder.set_attribution(self.flow.name, i)
         t0 = time.monotonic()
-        timeout = step.timeout_ms or self.fs.step_timeout_ms or self.plan.settings.step_timeout_ms
+        s = self.plan.settings
+        timeout = step.timeout_ms or self.fs.step_timeout_ms or s.step_timeout_ms
+        navigation = step.timeout_ms or self.fs.navigation_timeout_ms or s.navigation_timeout_ms
         try:
             args: dict[str, Any] = self.vars.sub(step.args)
             expects = tuple(
@@ -353,20 +356,24 @@ class FlowRun:
             fault = StepFault(str(exc), hint=exc.hint)
             return await self._fail(None, i, step, t0, fault)
         ctx = StepContext(
-            page, self.fs.base_url, timeout, self.files.screenshot_path, self._wait_event
+            page,
+            self.fs.base_url,
+            timeout,
+            self.files.screenshot_path,
+            self._wait_event,
+            navigation_timeout_ms=navigation,
         )
         # a safety net over Playwright's own timeouts (page.evaluate has none)
         extra = float(args.get("ms") or args.get("timeout_ms") or 0) if step.action == "wait" else 0
+        limit = navigation if step.action == "goto" else timeout + extra
         try:
-            shot = await asyncio.wait_for(
-                perform(step.action, args, ctx), (timeout + extra) / 1000 + 2
-            )
+            shot = await asyncio.wait_for(perform(step.action, args, ctx), limit / 1000 + 2)
         except StepFault as fault:
             if fault.unreachable and first_nav and step.action == "goto":
                 raise SiteUnreachable(fault.message) from None
             return await self._fail(page, i, step, t0, fault)
         except TimeoutError:
-            late = StepFault(f"step timed out after {timeout + extra:g} ms")
+            late = StepFault(f"step timed out after {limit:g} ms")
             return await self._fail(page, i, step, t0, late)
         acted = time.monotonic()
         if step.action != "wait":  # a wait only watches the page; it causes no push

@@ -55,6 +55,7 @@ class RunOptions:
     flows: tuple[str, ...] = ()  # fnmatch globs on flow names; empty = all
     shard: tuple[int, int] | None = None  # (i, n), 1-based: flows whose position % n == i - 1
     step_timeout_ms: int | None = None
+    navigation_timeout_ms: int | None = None
     settle_ms: int | None = None
     report_dir: Path | None = None  # screenshots and traces; a temp dir when None
     trace: Trace = "off"
@@ -183,6 +184,7 @@ class _Run:
         return FlowSettings(
             base_url=o.base_url or self.plan.base_url,
             step_timeout_ms=o.step_timeout_ms,
+            navigation_timeout_ms=o.navigation_timeout_ms,
             settle_ms=o.settle_ms if o.settle_ms is not None else s.settle_ms,
             report_dir=o.report_dir,
             artifacts=self.artifacts,

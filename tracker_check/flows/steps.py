@@ -8,6 +8,7 @@ finding. `wait: {event}` is not here: it waits on the Recorder, which the runner
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,16 +28,22 @@ _UNREACHABLE = (
 
 
 class StepFault(Exception):
-    """A step could not be performed: `message` is one line; `unreachable` marks a dead site."""
+    """A step could not be performed: `message` is one line; `unreachable` marks a dead site
+    (nothing listens, or a server that accepts but never answers)."""
 
     def __init__(
-        self, message: str, *, selector: str | None = None, hint: str | None = None
+        self,
+        message: str,
+        *,
+        selector: str | None = None,
+        hint: str | None = None,
+        no_response: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.selector = selector
         self.hint = hint
-        self.unreachable = any(code in message for code in _UNREACHABLE)
+        self.unreachable = no_response or any(code in message for code in _UNREACHABLE)
 
 
 def one_line(message: str, limit: int = 300) -> str:
@@ -65,6 +72,7 @@ class StepContext:
     timeout_ms: float
     screenshot_path: Callable[[str], Path]  # name -> where to save a screenshot step
     wait_event: Callable[[str, float], Awaitable[None]]  # (event name, timeout ms)
+    navigation_timeout_ms: float = 30_000  # `start` and `goto`; `timeout_ms` is for the rest
 
 
 async def perform(action: str, args: dict[str, Any], ctx: StepContext) -> str | None:
@@ -105,7 +113,7 @@ async def _act(action: str, a: dict[str, Any], ctx: StepContext) -> str | None:
     page, t = ctx.page, ctx.timeout_ms
     match action:
         case "goto":
-            await page.goto(resolve_url(str(a["url"]), ctx.base_url), timeout=t)
+            await _goto(page, resolve_url(str(a["url"]), ctx.base_url), ctx.navigation_timeout_ms)
         case "click":
             await page.locator(a["selector"]).first.click(timeout=t)
         case "dblclick":
@@ -141,6 +149,39 @@ async def _act(action: str, a: dict[str, Any], ctx: StepContext) -> str | None:
         case _:
             raise StepFault(f"unknown step action {action}")
     return None
+
+
+async def _goto(page: Page, url: str, timeout_ms: float) -> None:
+    """Navigate in two stages, so each failure says what it was: no response at all (a server
+    that accepts and never answers: the site is down), an HTTP error status, or a page that
+    answered but did not finish loading, all within the navigation timeout."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    started = time.monotonic()
+    seconds = f"{timeout_ms / 1000:g} s"
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=timeout_ms)
+    except PlaywrightTimeout:
+        raise StepFault(
+            f"no response from {url} within {seconds}",
+            hint="is the site up? raise settings.navigation_timeout for a slow one",
+            no_response=True,
+        ) from None
+    if response is not None and response.status >= 400:
+        reason = f" {response.status_text}" if response.status_text else ""
+        raise StepFault(
+            f"{url} answered HTTP {response.status}{reason}",
+            hint="the page itself failed: check the URL and the server",
+        )
+    left = max(timeout_ms - (time.monotonic() - started) * 1000, 1.0)
+    try:
+        await page.wait_for_load_state("load", timeout=left)
+    except PlaywrightTimeout:
+        raise StepFault(
+            f"{url} answered but did not finish loading within {seconds}",
+            hint="a script, image or frame keeps the page loading; raise "
+            "settings.navigation_timeout if that is expected",
+        ) from None
 
 
 async def _scroll(page: Page, a: dict[str, Any], timeout: float) -> None:

@@ -44,7 +44,8 @@ class Settings:
     unplanned_events: Policy = "error"
     additional_parameters: Policy = "warn"
     block_requests: tuple[str, ...] = DEFAULT_BLOCK_REQUESTS
-    step_timeout_ms: int = 5000  # `timeout:` in the plan, e.g. "5s"
+    step_timeout_ms: int = 5000  # `timeout:`: actions' auto-wait and expected events
+    navigation_timeout_ms: int = 30_000  # `navigation_timeout:`: `start` and `goto`
     settle_ms: int = 500  # `settle:` quiet period before judging counts
     consent: Literal["off", "required"] = "off"
     page_errors: Policy = "warn"

@@ -118,6 +118,11 @@ class _Parser:
             step_timeout_ms=self.duration(s["timeout"], "/settings/timeout")
             if "timeout" in s
             else d.step_timeout_ms,
+            navigation_timeout_ms=self.duration(
+                s["navigation_timeout"], "/settings/navigation_timeout"
+            )
+            if "navigation_timeout" in s
+            else d.navigation_timeout_ms,
             settle_ms=self.duration(s["settle"], "/settings/settle")
             if "settle" in s
             else d.settle_ms,

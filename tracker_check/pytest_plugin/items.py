@@ -96,6 +96,7 @@ async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
     fs = FlowSettings(
         base_url=plan.base_url,
         step_timeout_ms=None,
+        navigation_timeout_ms=None,
         settle_ms=plan.settings.settle_ms,
         report_dir=None,
         artifacts=_artifacts_dir,
