@@ -34,7 +34,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   if command -v uv >/dev/null 2>&1; then
     say "creating $VENV and installing tracker-check with its dev tools (uv, ${LOCK})"
     mkdir -p "$VENV"
-    if ! { { [ -x "$VENV/bin/python" ] || uv venv --quiet --seed --python "$PYTHON" "$VENV"; } \
+    if ! { { [ -x "$VENV/bin/python" ] || uv venv --quiet --seed --allow-existing --python "$PYTHON" "$VENV"; } \
            && VIRTUAL_ENV="$VENV" uv pip install --quiet --python "$VENV/bin/python" \
                 ${constraints[@]+"${constraints[@]}"} --upgrade -e '.[dev]'; } >"$log" 2>&1; then
       tail -n 30 "$log" >&2
