@@ -56,6 +56,16 @@ Raw = tuple[Any, int, int]  # (value, 1-based line, 1-based column)
 
 NOT_A_PUSH = "a record must be a data-layer push: an object, or a gtag arguments array"
 
+# orjson reads an integer beyond 64 bits as a float (1e+20): a line with a run of 19 digits
+# is read again by the json module, which keeps it exact
+_DIGITS = bytes(48 if 48 <= b <= 57 else 120 for b in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def has_long_number(line: bytes) -> bool:
+    """A run of 19 or more digits: maybe an integer orjson would turn into a float."""
+    return _LONG_RUN in line.translate(_DIGITS)
+
 
 class EventsFile:
     """One EVENTS file: its shape, how its records relate, and its records in order.
@@ -211,7 +221,10 @@ def _single_record(line: bytes) -> bool:
     try:
         value = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return False  # a multi-line JSON array starts here (or bad JSON, reported later)
+        try:  # what orjson refuses but the json module reads (1e400, a lone surrogate)
+            value = json.loads(line, parse_constant=_no_constant)
+        except ValueError:
+            return False  # a multi-line JSON array starts here (or bad JSON, reported later)
     return bool(value) and isinstance(value, list) and isinstance(value[0], str)
 
 
@@ -225,7 +238,7 @@ def _lines(handle: IO[bytes], first: bytes, lineno: int, name: str, at: list[int
         at[0] = lineno + 1
         if line.strip():
             try:
-                value = loads(line)
+                value = parse_line(line, lineno, name) if has_long_number(line) else loads(line)
             except orjson.JSONDecodeError:
                 value = parse_line(line, lineno, name)
             if type(value) is not dict:
@@ -235,8 +248,9 @@ def _lines(handle: IO[bytes], first: bytes, lineno: int, name: str, at: list[int
 
 
 def parse_line(line: bytes, lineno: int, name: str) -> Any:
-    """One JSON Lines record the fast parser refused: Python's json module decides (it takes
-    numbers beyond 64 bits and lone surrogates), and names the place of a real error."""
+    """One JSON Lines record read by Python's json module: a line orjson refused (a lone
+    surrogate, or a real error, whose place it names) or one with an integer beyond 64 bits,
+    which the json module keeps exact."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -29,6 +29,12 @@ class Location:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
+    @property
+    def record(self) -> str:
+        """An events-file record's place: `FILE:LINE`, with `:COL` when the record does not
+        start its line (several records on one line of a JSON array)."""
+        return f"{self.file}:{self.line}" + (f":{self.col}" if self.col > 1 else "")
+
     def __reduce__(self) -> tuple[type[Location], tuple[str, int, int]]:
         return (Location, (self.file, self.line, self.col))  # pickles ~10x faster
 
@@ -47,7 +53,9 @@ def step_phrase(step: int, label: str | None) -> str:
 
 def _place(origin: Location | None) -> dict[str, Any] | None:
     """A record's place in an events file, as the JSON report writes it."""
-    return None if origin is None else {"file": origin.file, "line": origin.line}
+    if origin is None:
+        return None
+    return {"file": origin.file, "line": origin.line, "col": origin.col}
 
 
 @dataclass(frozen=True, slots=True)

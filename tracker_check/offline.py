@@ -39,6 +39,7 @@ from tracker_check.eventsio import (
     Raw,
     Records,
     check_push,
+    has_long_number,
     parse_line,
 )
 from tracker_check.models import Event, EventKind, Finding, Location
@@ -160,7 +161,7 @@ class _Chunk:
                 raw = parse_line(text, line, name)
             if type(raw) is not dict:
                 check_push(raw, name, line, 1)
-            elif fast:
+            elif fast:  # the common record: planned, needs only its schema, passes it
                 event: Any = raw.get("event")
                 entry = hot.get(event, _UNSEEN) if type(event) is str else None
                 if entry is _UNSEEN:
@@ -173,6 +174,8 @@ class _Chunk:
                         self.records += 1
                         line += 1
                         continue
+            if has_long_number(text):  # off the hot path: keep integers beyond 64 bits exact
+                raw = parse_line(text, line, name)
             if not self._fast(raw, line, 1):
                 self._slow(raw, line, 1)
             line += 1
@@ -297,6 +300,8 @@ def _count(span: tuple[int, int]) -> tuple[int, int]:
     with open(_WORKER["path"], "rb") as handle:
         handle.seek(start)
         data = handle.read(end - start)
+    if start == 0 and data.startswith(BOM):
+        data = data[len(BOM) :]
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
     if not any(mark in data for mark in _MAYBE_BLANK) and not data[:1].isspace():
         return lines, lines  # the common case, found at memchr speed

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tracker_check.flows.runner import RunOptions, run_plan
-from tracker_check.models import Finding
+from tracker_check.models import Finding, step_name
 from tracker_check.plan.load import load_plan
 from tracker_check.report.model import RunReport
 
@@ -50,7 +50,7 @@ def describe(findings: Iterable[Finding]) -> str:
     """Findings one per line, for assertion messages."""
     lines = [
         f"  [{f.flow or '(run)'}"
-        + (f" › step {f.step + 1}" if f.step is not None else "")
+        + (f" › {step_name(f.step)}" if f.step is not None else "")
         + f"] {f.severity.value} {f.code}: {f.message}"
         + (f" (pointer {f.pointer})" if f.pointer else "")
         for f in findings

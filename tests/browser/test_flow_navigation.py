@@ -150,3 +150,17 @@ def test_an_error_status_fails_the_step_naming_it() -> None:
     )
     flows = {f.name: f for f in report.flows}
     assert [s.status for s in flows["goto answers 500"].steps] == ["passed", "failed", "skipped"]
+
+
+def test_a_short_step_timeout_does_not_cut_the_navigation(
+    static_server: Callable[..., str],
+) -> None:
+    """`start: {url, timeout}` (or a goto's `timeout`) is about the step's events: it can
+    lengthen a navigation, never cut it below the navigation timeout."""
+    base = static_server(SITE, latency_ms=300)
+    text = PAGE_VIEW.replace("{timeout: 1s, navigation_timeout: NAV}", "{}").replace(
+        "start: /index.html", "start: {url: /index.html, timeout: 1ms}"
+    )
+    report = run(text, base)
+    assert report.error is None
+    assert [(f.code, f.message) for f in report.findings] == []

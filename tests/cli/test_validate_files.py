@@ -105,7 +105,7 @@ def test_bom_and_crlf_are_fine_and_lines_count_from_1(plan: Path, tmp_path: Path
     code, out, _ = run(plan, events, "-f", "json")
     assert code == 1
     [finding] = json.loads(out)["findings"]
-    assert finding["source"] == {"file": str(events), "line": 3}
+    assert finding["source"] == {"file": str(events), "line": 3, "col": 1}
     assert finding["event_index"] == 1
 
 
@@ -141,8 +141,8 @@ def test_every_format_names_the_file_and_line(plan: Path, broken: Path, tmp_path
     _, out, _ = run(plan, broken, "-f", "json")
     found = json.loads(out)["findings"]
     assert [(f["code"], f["source"], f["event_index"]) for f in found] == [
-        ("invalid-parameter", {"file": str(broken), "line": 2}, 1),
-        ("duplicate-event", {"file": str(broken), "line": 4}, 3),
+        ("invalid-parameter", {"file": str(broken), "line": 2, "col": 1}, 1),
+        ("duplicate-event", {"file": str(broken), "line": 4, "col": 1}, 3),
     ]
     assert json.loads(out)["events"] == []  # not embedded unless --include-events
 
@@ -281,11 +281,75 @@ def test_the_hot_path_finds_what_the_full_path_finds(plan: Path, tmp_path: Path)
         {"event": "add_to_cart", "ecommerce": {"__type": "function"}},
         {"event": "gtm.click"},
     ]
+    # past the records `auto` reads ahead, so the inlined hot loop is compared too
+    rows = rows * 150
     events = write(tmp_path, "e.jsonl", "".join(json.dumps(r) + "\n" for r in rows))
     loaded = load_plan(plan)
     hot = offline.validate_file(loaded, events, records="standalone")
     full = offline.validate_file(loaded, events, records="standalone", keep_events=True)
     assert len(full.events) == len(rows) and hot.events == ()
     assert hot.findings == full.findings
-    assert len({f.origin.line for f in hot.findings if f.origin}) >= 6
+    assert len({f.origin.line for f in hot.findings if f.origin}) > 1000
     assert (hot.event_count, hot.captured) == (full.event_count, full.captured)
+
+
+@pytest.mark.parametrize("shape", ["jsonl", "json"])
+def test_integers_beyond_64_bits_stay_exact(tmp_path: Path, shape: str) -> None:
+    """orjson would read them as floats (1e+20): two different order numbers would collide."""
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "version: 1\nevents:\n  purchase:\n    unique: [order]\n"
+        "    parameters: {order: {type: integer}}\n",
+        encoding="utf-8",
+    )
+    rows = [
+        '{"event": "purchase", "order": 100000000000000000001}',
+        '{"event": "purchase", "order": 100000000000000000002}',
+    ]
+    text = "\n".join(rows) + "\n" if shape == "jsonl" else "[" + ",\n".join(rows) + "]"
+    events = write(tmp_path, f"big.{shape}", text)
+    code, out, _ = run(plan, events, "-f", "json", "--include-events")
+    assert (code, json.loads(out)["findings"]) == (0, [])
+    assert [e["parameters"]["order"] for e in json.loads(out)["events"]] == [
+        100000000000000000001,
+        100000000000000000002,
+    ]
+
+
+def test_a_one_line_array_names_each_records_column(plan: Path, tmp_path: Path) -> None:
+    rows = [cart([{**ITEM, "price": "1"}]), cart(), cart([{**ITEM, "price": "2"}])]
+    events = write(tmp_path, "one.json", json.dumps(rows))
+    code, text, _ = run(plan, events, "--no-color")
+    assert code == 1
+    _, out, _ = run(plan, events, "-f", "json")
+    sources = [f["source"] for f in json.loads(out)["findings"]]
+    assert [s["line"] for s in sources] == [1, 1] and sources[0]["col"] == 2
+    assert sources[1]["col"] > 100
+    assert f"{events}:1:2\n" in text and f"{events}:1:{sources[1]['col']}\n" in text
+
+
+def test_a_first_line_gtag_array_orjson_refuses_is_still_json_lines(
+    plan: Path, tmp_path: Path
+) -> None:
+    events = write(tmp_path, "e.jsonl", '["event", "add_to_cart", {"v": 1e400}]\n')
+    code, out, _ = run(plan, events, "-f", "json")
+    assert code == 1
+    assert {f["code"] for f in json.loads(out)["findings"]} <= {
+        "missing-parameter",
+        "unexpected-parameter",
+        "invalid-parameter",
+    }
+
+
+def test_jobs_count_a_blank_line_after_a_bom(
+    plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(offline, "MIN_PARALLEL_BYTES", 0)
+    rows = [
+        json.dumps(cart([{**ITEM, "price": str(i)}]) if i % 9 == 0 else cart()) for i in range(2000)
+    ]
+    events = write(tmp_path, "e.jsonl", "\ufeff\n" + "\n".join(rows) + "\n")
+    loaded = load_plan(plan)
+    one = offline.validate_file(loaded, events, jobs=1)
+    two = offline.validate_file(loaded, events, jobs=2, chunk_bytes=2000)
+    assert two.findings == one.findings and len(one.findings) > 100

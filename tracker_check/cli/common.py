@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -51,9 +52,13 @@ def write_report(
         color=use_color(no_color, output), verbose=verbose, report_dir=report_dir
     )
     if output is None:
-        sys.stdout.flush()
-        write(fmt.value, report, options, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
+        try:
+            sys.stdout.flush()
+            write(fmt.value, report, options, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `| head`: the reader has what it wanted; the exit code stands
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's advice: nothing more to flush
         return
     try:
         output.parent.mkdir(parents=True, exist_ok=True)

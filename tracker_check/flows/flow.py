@@ -346,7 +346,11 @@ class FlowRun:
         t0 = time.monotonic()
         s = self.plan.settings
         timeout = step.timeout_ms or self.fs.step_timeout_ms or s.step_timeout_ms
-        navigation = step.timeout_ms or self.fs.navigation_timeout_ms or s.navigation_timeout_ms
+        # a step's own `timeout` can lengthen its navigation, never cut it below the
+        # navigation timeout (`start: {url, expect, timeout: 10s}` is about its events)
+        navigation = max(
+            step.timeout_ms or 0, self.fs.navigation_timeout_ms or s.navigation_timeout_ms
+        )
         try:
             args: dict[str, Any] = self.vars.sub(step.args)
             expects = tuple(

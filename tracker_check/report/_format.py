@@ -145,7 +145,7 @@ def where(f: Finding) -> str:
                 place += f" {f.step_label}"
         parts.append(place)
     if f.origin is not None:  # offline: the record's place in the events file
-        parts.append(f"{f.origin.file}:{f.origin.line}")
+        parts.append(f.origin.record)
     elif f.event_index is not None:
         parts.append(f"event #{f.event_index}")
     if f.location:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from tracker_check.models import Event, Finding, Location, Severity
+from tracker_check.models import Event, Finding, Severity
 from tracker_check.rules import rule
 from tracker_check.validate.engine import MISSING, UNEXPECTED, Violation
 from tracker_check.validate.messages import pointer as json_pointer
@@ -89,7 +89,7 @@ def duplicate(
     event: Event, dotted: str, parts: tuple[str | int, ...], value: Any, first: Event
 ) -> Finding:
     """`first` is the earlier event that sent the value (its name, index and origin suffice)."""
-    where = f"at {_line(first.origin)}" if first.origin else f"by event #{first.index}"
+    where = f"at {first.origin.record}" if first.origin else f"by event #{first.index}"
     message = (
         f"{event.name or ''}: {dotted} {json.dumps(value, default=str)} was already sent {where}"
     )
@@ -101,10 +101,6 @@ def duplicate(
         actual=value,
         hint="send each unique value once (e.g. guard the purchase push against page reloads)",
     )
-
-
-def _line(origin: Location) -> str:
-    return f"{origin.file}:{origin.line}"
 
 
 def stale_model_data(event: Event, stale: Stale) -> Finding:
