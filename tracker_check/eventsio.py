@@ -32,6 +32,7 @@ import codecs
 import dataclasses
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -258,7 +259,8 @@ def parse_line(line: bytes, lineno: int, name: str) -> Any:
         raise _not_utf8(name, lineno, col, line[exc.start : exc.start + 1]) from None
     try:
         # without its newline, an unfinished value is reported where the line ends
-        return json.loads(text.rstrip("\r\n"), parse_constant=_no_constant)
+        value = json.loads(text.rstrip("\r\n"), parse_constant=_no_constant)
+        return well_formed(value) if _SURROGATE_ESCAPE.search(text) else value
     except _NotJSON as exc:
         raise _bad_json(name, lineno, 1, str(exc), lines=True) from None
     except json.JSONDecodeError as exc:
@@ -364,6 +366,8 @@ def _array(handle: _Text, first: str, lineno: int, name: str) -> Iterator[Raw]:
                 continue
             item_line, item_col = where(pos)
             check_push(value, name, item_line, item_col)
+            if _SURROGATE_ESCAPE.search(buf, pos, end):
+                value = well_formed(value)
             yield value, item_line, item_col
             after_comma, count, want = False, count + 1, _CHUNK
         head = buf[:end]  # drop what was consumed, keeping the position of buf[0]
@@ -391,6 +395,23 @@ def _not_utf8(name: str, line: int, col: int, byte: bytes) -> UsageError:
         hint="export the events as UTF-8",
         location=Location(name, line, col),
     )
+
+
+# `\ud800`..`\udfff` written as an escape: JSON allows a lone one, UTF-8 (and the Rust
+# validator) cannot hold it
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def well_formed(value: Any) -> Any:
+    """`value` with every lone UTF-16 surrogate in its strings (keys too) made U+FFFD, as a
+    browser's TextEncoder does; a proper pair stays the character it encodes."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [well_formed(v) for v in value]
+    if isinstance(value, dict):
+        return {well_formed(k): well_formed(v) for k, v in value.items()}
+    return value
 
 
 class _NotJSON(ValueError):

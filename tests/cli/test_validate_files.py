@@ -353,3 +353,16 @@ def test_jobs_count_a_blank_line_after_a_bom(
     one = offline.validate_file(loaded, events, jobs=1)
     two = offline.validate_file(loaded, events, jobs=2, chunk_bytes=2000)
     assert two.findings == one.findings and len(one.findings) > 100
+
+
+@pytest.mark.parametrize("shape", ["jsonl", "json"])
+def test_a_lone_surrogate_is_validated_as_u_fffd(plan: Path, tmp_path: Path, shape: str) -> None:
+    """JSON may escape a lone UTF-16 surrogate; UTF-8 cannot hold it. It is read as U+FFFD
+    (as a browser's TextEncoder writes it) instead of failing inside the validator."""
+    row = '{"event": "add_to_cart", "x\\ud800": 1, "ecommerce": {"currency": "E\\udc00"}}'
+    events = write(tmp_path, f"s.{shape}", row + "\n" if shape == "jsonl" else f"[{row}]")
+    code, out, err = run(plan, events, "-f", "json")
+    assert code == 1, err
+    found = {(f["code"], f["pointer"]) for f in json.loads(out)["findings"]}
+    assert ("unexpected-parameter", "/x\ufffd") in found
+    assert "internal error" not in err
