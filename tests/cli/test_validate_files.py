@@ -366,3 +366,25 @@ def test_a_lone_surrogate_is_validated_as_u_fffd(plan: Path, tmp_path: Path, sha
     found = {(f["code"], f["pointer"]) for f in json.loads(out)["findings"]}
     assert ("unexpected-parameter", "/x\ufffd") in found
     assert "internal error" not in err
+
+
+def test_a_reader_that_stops_early_keeps_the_exit_code(plan: Path, tmp_path: Path) -> None:
+    """`validate ... -f json | head`: the report is written piece by piece; when the reader
+    goes away, the exit code is the report's, with no internal error."""
+    import subprocess
+    import sys
+
+    rows = [json.dumps(cart([{**ITEM, "price": str(i)}])) for i in range(3000)]
+    events = write(tmp_path, "e.jsonl", "\n".join(rows) + "\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracker_check", "validate", str(plan), str(events), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10) == b'{\n  "versi'
+    proc.stdout.close()  # like `head -c 10`
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=120) == 1, err
+    assert "internal error" not in err and "Traceback" not in err
