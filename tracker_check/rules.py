@@ -79,9 +79,10 @@ _RULES = (
         "count-mismatch",
         E,
         "An event fired more or fewer times than the step expects.",
-        "A step expectation with `count`, `min` or `max` was not met. Counts are judged after "
-        "the page has been quiet for the settle period (default 500 ms), so a duplicate fired "
-        "right after the first is seen.",
+        "A step expectation with `count`, `min` or `max` was not met. Counts are judged once "
+        "the page has settled (`settings.settle: auto`: no timer due, request in flight, "
+        "animation or media running, and no push for a short grace), so a duplicate fired a "
+        "second after the first, or after a slow request, is seen.",
     ),
     Rule(
         "sequence",
@@ -153,6 +154,15 @@ _RULES = (
         "After a step the array held more items than the pushes seen: the page assigned by "
         "index or replaced `push` without chaining. GTM does not see such writes either. The "
         "missed items are recovered from the array and shown in the finding.",
+    ),
+    Rule(
+        "settle-cap",
+        W,
+        "The page never settled: counts and the flow's end were judged at the cap.",
+        "With `settings.settle: auto` the runner waits until nothing the page scheduled can "
+        "still push. A page that keeps pushing, polls, or holds a request open is judged once "
+        "`settings.settle_cap` (default 2 s) has passed; the message says what was still "
+        "pending. A push due later than that is not waited for. Reported once per flow.",
     ),
     Rule(
         "plan-error",

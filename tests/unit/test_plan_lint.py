@@ -376,3 +376,13 @@ def test_bad_long_form_start_is_a_plan_error(start: str, message: str) -> None:
     f = one(START_FLOW.replace("{start}", start))
     assert f.code == "plan-error" and message in f.message + (f.hint or "")
     assert f.location is not None and f.location.line == 6
+
+
+def test_settle_is_auto_or_a_duration() -> None:
+    clean("version: 1\nsettings: {settle: auto, settle_cap: 3s}\nevents: {}\n")
+    clean("version: 1\nsettings: {settle: 500ms}\nevents: {}\n")
+    bad = one("version: 1\nsettings: {settle: often}\nevents: {}\n")
+    assert at(bad) == (2, 20)
+    assert "`settle` must be `auto` or a duration like 500ms" in bad.message
+    cap = one("version: 1\nsettings: {settle_cap: soon}\nevents: {}\n")
+    assert "must be a duration" in cap.message

@@ -133,6 +133,15 @@ def test_settings() -> None:
     )
 
 
+def test_settle_is_auto_unless_a_duration_is_given() -> None:
+    default = plan_of("version: 1\nevents: {}\n").settings
+    assert (default.settle_ms, default.settle_cap_ms) == (None, 2000)
+    auto = plan_of("version: 1\nsettings: {settle: auto, settle_cap: 3s}\nevents: {}\n")
+    assert (auto.settings.settle_ms, auto.settings.settle_cap_ms) == (None, 3000)
+    fixed = plan_of("version: 1\nsettings: {settle: 500ms}\nevents: {}\n").settings
+    assert fixed.settle_ms == 500
+
+
 def test_consent_off_is_the_string_off() -> None:
     assert plan_of("version: 1\nsettings: {consent: off}\nevents: {}\n").settings.consent == "off"
 

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from tracker_check import sources
+from tracker_check.capture.activity import activity_script
 from tracker_check.models import Event, Finding
 from tracker_check.rules import rule
 
@@ -196,6 +197,7 @@ class Recorder:
         """Capture every page, frame and popup of `context` (async API)."""
         await context.expose_binding(BINDING, self._on_batch)
         await context.add_init_script(script=hook_script(self.data_layers))
+        await context.add_init_script(script=activity_script())
         for pattern in self._patterns:
             await context.route(pattern, self._abort)
 
@@ -205,6 +207,7 @@ class Recorder:
         """
         context.expose_binding(BINDING, self._on_batch)
         context.add_init_script(script=hook_script(self.data_layers))
+        context.add_init_script(script=activity_script())
         for pattern in self._patterns:
             context.route(pattern, self._abort_sync)
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker_check.capture.activity import Activity, NavigationWatch, probe
 from tracker_check.flows.artifacts import FlowArtifacts, slug
+from tracker_check.flows.settle import cap_finding, settle_auto, settle_fixed
 from tracker_check.flows.steps import StepContext, StepFault, one_line, perform
 from tracker_check.flows.variables import UnknownVariable, Variables
 from tracker_check.models import Event, Finding, Severity, step_phrase
@@ -43,7 +45,8 @@ class FlowSettings:
     base_url: str | None
     step_timeout_ms: int | None  # None: step's own timeout or the plan's
     navigation_timeout_ms: int | None  # likewise, for `start` and `goto`
-    settle_ms: int
+    settle_ms: int | None  # None: `auto` (flows/settle.py); else a fixed quiet period
+    settle_cap_ms: int
     report_dir: Path | None
     artifacts: Callable[[], Path]  # report dir (or a temp dir), created on first use
     trace: str  # off | on | retain-on-failure
@@ -75,6 +78,7 @@ class FlowContext:
     context: BrowserContext
     page: Page
     recorder: Recorder
+    navigations: NavigationWatch
 
 
 async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") -> FlowContext:
@@ -82,9 +86,11 @@ async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") ->
     from tracker_check.capture.recorder import Recorder
 
     recorder = Recorder(plan.data_layers, block_requests=plan.settings.block_requests)
+    navigations = NavigationWatch()
     context = await new_context(browser)
     try:
         await recorder.attach(context)
+        navigations.attach(context)
         if trace != "off":
             await context.tracing.start(screenshots=True, snapshots=True)
         page = await context.new_page()
@@ -92,7 +98,7 @@ async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") ->
         with contextlib.suppress(Exception):
             await context.close()
         raise
-    return FlowContext(context, page, recorder)
+    return FlowContext(context, page, recorder, navigations)
 
 
 def all_steps(flow: Flow) -> tuple[tuple[int, Step], ...]:
@@ -145,6 +151,7 @@ class FlowRun:
         self.results: list[StepResult] = []
         self.failed = False
         self.crashed = False
+        self.capped = False  # a settle of this flow hit the cap (reported once)
         self.t0 = self.acted = time.monotonic()
         # when the last step that acted on the page finished its action: the flow end's quiet
         # period is measured from here (or from a later push), like a step's settle
@@ -194,19 +201,45 @@ class FlowRun:
         if self.on_wait is not None:
             self.on_wait()
 
-    async def _settle(self, since: float, deadline: float) -> None:
-        """Return once no push arrived for settle_ms (or at the deadline)."""
-        settle = self.fs.settle_ms / 1000
-        while True:
-            last = max(since, self.recorder.last_event_time or 0.0)
-            now = time.monotonic()
-            quiet = now - last
-            if quiet >= settle or now >= deadline:
-                return
-            self._waiting()
-            self.changed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.changed.wait(), min(settle - quiet, deadline - now))
+    async def _settle(self, since: float, limit_s: float) -> None:
+        """Until the page has settled (see flows/settle.py): `auto` asks the page what it could
+        still push, at most the cap; a fixed `settle` waits that long without a push, at most
+        `limit_s`. The first time a flow is judged at the cap, a `settle-cap` warning says why."""
+        self._waiting()
+        if self.fs.settle_ms is not None:
+            await settle_fixed(
+                lambda: self.recorder.last_event_time,
+                self.changed,
+                since=since,
+                quiet_s=self.fs.settle_ms / 1000,
+                limit_s=max(limit_s, self.fs.settle_ms / 1000),
+            )
+            return
+        settled = await settle_auto(
+            self._probe,
+            lambda: self.recorder.last_event_time,
+            self.changed,
+            since=since,
+            cap_s=self.fs.settle_cap_ms / 1000,
+            pushes=lambda: len(self._events()),
+        )
+        if settled.capped and not self.capped:
+            self.capped = True
+            self._add(
+                cap_finding(
+                    settled,
+                    self.fs.settle_cap_ms,
+                    flow=self.flow.name,
+                    step=self.step,
+                    step_label=self._label,
+                )
+            )
+
+    async def _probe(self, horizon_ms: float) -> Activity:
+        opened = self.opened
+        if opened is None:
+            return Activity()
+        return await probe(opened.context.pages, horizon_ms, opened.navigations.pending)
 
     async def _wait_event(self, name: str, timeout_ms: float) -> None:
         # a wait also accepts the event fired since the last step that acted on the page (e.g.
@@ -385,8 +418,7 @@ class FlowRun:
         deadline = acted + timeout / 1000
         await self._until(lambda: arrived(expects, self._window()), deadline)
         if any(x.bounds_count for x in expects):
-            settle_by = max(deadline, time.monotonic() + self.fs.settle_ms / 1000)
-            await self._settle(acted, settle_by)
+            await self._settle(acted, deadline - time.monotonic())
         judged = judge_step(
             expects,
             self._window(),
@@ -454,8 +486,7 @@ class FlowRun:
             )
         # quiet since the last push or the end of the last action: a last step that already
         # settled (a count expectation) costs nothing more here
-        now = time.monotonic()
-        await self._settle(self.last_action_end, now + max(timeout, self.fs.settle_ms / 1000))
+        await self._settle(self.last_action_end, timeout)
         # an item written into the array by index after the last step's check (a late
         # callback) is found before the context closes; it belongs to the last step
         if self.opened is not None:

@@ -56,7 +56,8 @@ class RunOptions:
     shard: tuple[int, int] | None = None  # (i, n), 1-based: flows whose position % n == i - 1
     step_timeout_ms: int | None = None
     navigation_timeout_ms: int | None = None
-    settle_ms: int | None = None
+    # "plan": the plan's settings.settle; "auto": settle on page activity; ms: a fixed period
+    settle: Literal["plan", "auto"] | int = "plan"
     report_dir: Path | None = None  # screenshots and traces; a temp dir when None
     trace: Trace = "off"
     browser_path: str | None = None
@@ -185,7 +186,10 @@ class _Run:
             base_url=o.base_url or self.plan.base_url,
             step_timeout_ms=o.step_timeout_ms,
             navigation_timeout_ms=o.navigation_timeout_ms,
-            settle_ms=o.settle_ms if o.settle_ms is not None else s.settle_ms,
+            settle_ms=s.settle_ms
+            if o.settle == "plan"
+            else (None if o.settle == "auto" else o.settle),
+            settle_cap_ms=s.settle_cap_ms,
             report_dir=o.report_dir,
             artifacts=self.artifacts,
             trace=o.trace,

@@ -46,7 +46,10 @@ class Settings:
     block_requests: tuple[str, ...] = DEFAULT_BLOCK_REQUESTS
     step_timeout_ms: int = 5000  # `timeout:`: actions' auto-wait and expected events
     navigation_timeout_ms: int = 30_000  # `navigation_timeout:`: `start` and `goto`
-    settle_ms: int = 500  # `settle:` quiet period before judging counts
+    # `settle:` when counts and flow ends are judged: None = `auto` (the page's activity, see
+    # flows/settle.py), else a fixed quiet period in ms
+    settle_ms: int | None = None
+    settle_cap_ms: int = 2000  # `settle_cap:` the longest `auto` waits for a busy page
     consent: Literal["off", "required"] = "off"
     page_errors: Policy = "warn"
 

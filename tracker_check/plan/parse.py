@@ -124,8 +124,11 @@ class _Parser:
             if "navigation_timeout" in s
             else d.navigation_timeout_ms,
             settle_ms=self.duration(s["settle"], "/settings/settle")
-            if "settle" in s
-            else d.settle_ms,
+            if s.get("settle", "auto") != "auto"
+            else None,
+            settle_cap_ms=self.duration(s["settle_cap"], "/settings/settle_cap")
+            if "settle_cap" in s
+            else d.settle_cap_ms,
             consent=s.get("consent", d.consent),
             page_errors=s.get("page_errors", d.page_errors),
         )

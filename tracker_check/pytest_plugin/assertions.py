@@ -92,6 +92,7 @@ class TrackingAsserter:
         Waits (pumping the page) up to `timeout` ms (default: the plan's step timeout) for the
         expected events, and for the page to go quiet when an entry bounds a count.
         Returns the events judged."""
+        from tracker_check.flows.settle import cap_finding
         from tracker_check.validate.expect import arrived, judge_step
 
         expectations = to_expectations(expect, where)
@@ -100,14 +101,25 @@ class TrackingAsserter:
         window = self._window
         if expectations:
             self.datalayer.pump_until(lambda: arrived(expectations, window()), limit)
+        step = self.calls + 1  # calls count like steps: 1, 2, ... (0 would be a flow's start)
+        capped: list[Finding] = []
         if any(x.bounds_count for x in expectations) or not expectations:
-            self.datalayer.settle(settings.settle_ms, limit)
+            settled = self.datalayer.settle(settings.settle_ms, settings.settle_cap_ms, limit)
+            if settled.capped and settings.settle_ms is None:
+                capped.append(
+                    cap_finding(
+                        settled,
+                        settings.settle_cap_ms,
+                        flow=self.node.name,
+                        step=step,
+                        step_label=STEP_LABEL,
+                    )
+                )
         else:
             self.datalayer.pump()  # deliver what is already in flight
         # first: items that bypassed push are recovered into the record, then judged too
-        findings = self._bypassed()
+        findings = capped + self._bypassed()
         events = window()
-        step = self.calls + 1  # calls count like steps: 1, 2, ... (0 would be a flow's start)
         findings += [f for e in events for f in self.validator.check(e)]
         findings += judge_step(
             expectations, events, flow=self.node.name, step=step, step_label=STEP_LABEL

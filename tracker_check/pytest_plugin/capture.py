@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
 
     from tracker_check.capture.recorder import Recorder
+    from tracker_check.flows.settle import Settled
     from tracker_check.models import Event
     from tracker_check.plan.model import Plan
 
@@ -92,9 +93,33 @@ class DataLayer:
             self.pump()
         return True
 
-    def settle(self, quiet_ms: float, timeout: float) -> None:
-        """Pump until no new push arrived for `quiet_ms` (bounded by `timeout` ms)."""
-        deadline = time.monotonic() + timeout / 1000
+    def settle(self, settle_ms: int | None, cap_ms: float, timeout: float) -> Settled:
+        """Pump until the page settled: `settle_ms` None is `auto` (nothing pending in any
+        frame, no push for a grace; at most `cap_ms`), else no push for `settle_ms` (at most
+        `timeout` ms)."""
+        from tracker_check.capture.activity import probe_sync
+        from tracker_check.flows.settle import AutoSettle, Settled
+
+        if settle_ms is not None:
+            return self._settle_fixed(settle_ms, max(timeout, settle_ms))
+        rule = AutoSettle(time.monotonic(), cap_ms / 1000, len(self.recorder.events))
+        while True:
+            activity = probe_sync(self.open_pages(), rule.horizon_ms(time.monotonic()))
+            verdict = rule.judge(
+                activity,
+                time.monotonic(),
+                self.recorder.last_event_time,
+                len(self.recorder.events),
+            )
+            if isinstance(verdict, Settled):
+                return verdict
+            self.pump(verdict * 1000)  # pushes arrive only during a Playwright call
+
+    def _settle_fixed(self, quiet_ms: float, timeout: float) -> Settled:
+        from tracker_check.flows.settle import Settled
+
+        begun = time.monotonic()
+        deadline = begun + timeout / 1000
         seen, quiet_since = len(self.recorder.events), time.monotonic()
         while time.monotonic() < deadline:
             self.pump()
@@ -102,7 +127,8 @@ class DataLayer:
             if count != seen:
                 seen, quiet_since = count, now
             elif (now - quiet_since) * 1000 >= quiet_ms:
-                return
+                return Settled((now - begun) * 1000)
+        return Settled((time.monotonic() - begun) * 1000, capped=True)
 
     # --- plumbing ------------------------------------------------------------------------
     def page(self) -> Page:

@@ -98,6 +98,7 @@ async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
         step_timeout_ms=None,
         navigation_timeout_ms=None,
         settle_ms=plan.settings.settle_ms,
+        settle_cap_ms=plan.settings.settle_cap_ms,
         report_dir=None,
         artifacts=_artifacts_dir,
         trace="off",
