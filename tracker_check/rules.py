@@ -81,8 +81,8 @@ _RULES = (
         "An event fired more or fewer times than the step expects.",
         "A step expectation with `count`, `min` or `max` was not met. Counts are judged once "
         "the page has settled (`settings.settle: auto`: no timer due, request in flight, "
-        "animation or media running, and no push for a short grace), so a duplicate fired a "
-        "second after the first, or after a slow request, is seen.",
+        "animation or media running, nothing pushed while the page was asked), so a duplicate "
+        "fired a second after the first, or after a slow request, is seen.",
     ),
     Rule(
         "sequence",

@@ -24,7 +24,11 @@
   var weakGet = uncurry(WeakMapC.prototype.get);
   var weakSet = uncurry(WeakMapC.prototype.set);
   var addListener = uncurry(EventTarget.prototype.addEventListener);
-  var promiseThen = typeof Promise === "function" ? uncurry(Promise.prototype.then) : null;
+  var PromiseC = typeof Promise === "function" ? Promise : null;
+  var promiseThen = PromiseC ? uncurry(PromiseC.prototype.then) : null;
+  // the originals, for the probe's own waits (which must not count as the page's activity)
+  var rawSetTimeout = window.setTimeout;
+  var rawFrame = window.requestAnimationFrame;
   var getAnimations = document.getAnimations ? uncurry(document.getAnimations) : null;
   var querySelectorAll = uncurry(Document.prototype.querySelectorAll);
   var mediaPaused = getter(HTMLMediaElement.prototype, "paused");
@@ -54,14 +58,14 @@
   var depth = 0; // chain depth of the timer/frame callback running now (0: none)
   var frames = new MapC(); // requestAnimationFrame id -> true, for frames that count
   var requests = 0; // fetch, XHR and response bodies in flight
-  var lastActivity = now();
+  var activity = 0; // bumped when a counted callback runs or a request ends
 
   function touch() {
-    lastActivity = now();
+    activity++;
   }
 
-  // run `fn` as a callback at chain depth `level`; counted callbacks mark activity, so the
-  // grace period starts after them (a push they cause a task later is still awaited)
+  // run `fn` as a callback at chain depth `level`; counted callbacks mark activity, so a probe
+  // answered meanwhile makes the runner ask again (a push they cause a task later is awaited)
   function runAt(level, counted, fn, self, args) {
     var outer = depth;
     depth = level;
@@ -287,8 +291,7 @@
     return busy;
   }
 
-  // What could still push within `horizon` ms: the runner waits while any of it is pending
-  function pending(horizon) {
+  function snapshot(horizon) {
     var t = now();
     var timerCount = 0;
     var next = -1;
@@ -317,8 +320,48 @@
       animations: busyAnimations(horizon),
       media: busyMedia(horizon),
       loading: state !== "complete",
-      idle_ms: t - lastActivity,
+      active: false,
     };
+  }
+
+  // What could still push within `horizon` ms. Answered after the page rendered two frames and
+  // ran one more task: what a rendering update dispatches (transitionend, IntersectionObserver
+  // callbacks, requestAnimationFrame) and what a task later brings (postMessage, observers)
+  // has run by then, and its pushes reached Python before this answer does. `active`: a
+  // counted timer ran or a request ended meanwhile (its consequences may follow: ask again).
+  function pending(horizon) {
+    var before = activity;
+    var answer = function () {
+      var out = snapshot(horizon);
+      out.active = activity !== before;
+      return out;
+    };
+    if (!PromiseC || typeof rawSetTimeout !== "function") return answer();
+    return new PromiseC(function (resolve) {
+      var done = false;
+      var finish = function () {
+        if (done) return;
+        done = true;
+        resolve(answer());
+      };
+      try {
+        if (typeof rawFrame === "function") {
+          apply(rawFrame, window, [
+            function () {
+              apply(rawFrame, window, [
+                function () {
+                  apply(rawSetTimeout, window, [finish, 0]);
+                },
+              ]);
+            },
+          ]);
+        }
+        // a frame that does not render (hidden, throttled) answers a little later
+        apply(rawSetTimeout, window, [finish, 100]);
+      } catch (e) {
+        finish();
+      }
+    });
   }
 
   try {

@@ -2,7 +2,9 @@
 
 `activity.js` is added to a context as an init script (after hook.js), so it runs in every frame
 and popup before the page's scripts. `probe` asks each frame of each open page what is pending
-within a horizon; the settle loop (`flows/settle.py`) waits while anything is.
+within a horizon; each frame answers after it rendered two frames and ran one more task, so
+pushes made by what that brings (observers, transitionend, messages) reach Python first. The
+settle loop (`flows/settle.py`) asks again while anything is pending or happened meanwhile.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 NAME = "__trackerCheckActivity__"
 _PENDING_JS = f"h => (window.{NAME} ? window.{NAME}.pending(h) : null)"
+# a frame that has not answered after this long is busy in a script, whatever the cap: a
+# loaded machine's slow answer near the cap is not mistaken for one
+UNANSWERED_S = 1.0
 
 
 @cache
@@ -40,7 +45,7 @@ class Activity:
     loading: int = 0  # documents not loaded yet
     navigations: int = 0  # navigation requests without an answer
     unanswered: int = 0  # frames that did not answer the probe in time (a long script)
-    idle_ms: float = float("inf")  # since the most recent timer run / request end, any frame
+    active: bool = False  # a counted timer ran or a request ended while a frame was asked
 
     @property
     def busy(self) -> bool:
@@ -67,7 +72,7 @@ class Activity:
             self.loading + other.loading,
             self.navigations + other.navigations,
             self.unanswered + other.unanswered,
-            min(self.idle_ms, other.idle_ms),
+            self.active or other.active,
         )
 
     def describe(self) -> str:
@@ -99,7 +104,6 @@ def parse(raw: object) -> Activity:
         value = raw.get(key)
         return int(value) if isinstance(value, int | float) and value > 0 else 0
 
-    idle = raw.get("idle_ms")
     return Activity(
         timers=num("timers"),
         requests=num("requests"),
@@ -107,7 +111,7 @@ def parse(raw: object) -> Activity:
         animations=num("animations"),
         media=num("media"),
         loading=1 if raw.get("loading") is True else 0,
-        idle_ms=float(idle) if isinstance(idle, int | float) and idle >= 0 else float("inf"),
+        active=raw.get("active") is True,
     )
 
 
@@ -123,9 +127,9 @@ async def _frame(frame: Frame, horizon_ms: float, timeout_s: float) -> Activity:
 
 async def probe(pages: Iterable[Page], horizon_ms: float, navigations: int = 0) -> Activity:
     """Ask every frame of every open page what could push within `horizon_ms`. A frame busy in
-    a long script cannot answer: it is waited for until the horizon (the cap), then counts as
-    busy — a slow answer from a loaded machine is still an answer."""
-    timeout_s = max(0.05, horizon_ms / 1000)
+    a long script cannot answer: it is waited for until the horizon (the cap, at least
+    `UNANSWERED_S`), then counts as busy — a slow answer from a loaded machine is an answer."""
+    timeout_s = max(UNANSWERED_S, horizon_ms / 1000)
     frames = [f for p in pages if not p.is_closed() for f in p.frames]
     total = Activity(navigations=navigations)
     with contextlib.suppress(Exception):

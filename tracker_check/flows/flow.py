@@ -217,9 +217,7 @@ class FlowRun:
             return
         settled = await settle_auto(
             self._probe,
-            lambda: self.recorder.last_event_time,
             self.changed,
-            since=since,
             cap_s=self.fs.settle_cap_ms / 1000,
             pushes=lambda: len(self._events()),
         )

@@ -1,13 +1,15 @@
-"""When a page has settled: nothing it scheduled can still push, and no push came for a grace.
+"""When a page has settled: nothing it scheduled can still push, and nothing pushed meanwhile.
 
 `settle: auto` (the default) asks the page (`capture.activity.probe`) what is pending — timers due
 within what is left of the cap, fetch/XHR in flight, animation frames, running animations,
-playing media, documents loading, navigations — and returns once nothing is and no push (nor any
-timer run or request end) happened for `GRACE_MS`. A page that never gets there is judged at the
-cap, and the result says what kept it busy. `settle: 500ms` keeps the fixed rule: that long
-without a push.
+playing media, documents loading, navigations. Each frame answers after it rendered two frames
+and ran one more task (so observer, transitionend and message pushes have reached Python). The
+page has settled when an answer finds nothing pending, nothing that ran meanwhile (a counted
+timer, a request's end) and no push arrived while it was asked — no clock decides that. A page
+that never gets there is judged at the cap, and the result says what kept it busy.
+`settle: 500ms` keeps the fixed rule: that long without a push.
 
-The loop is written against three callables so it is tested without a browser.
+The loop is written against callables so it is tested without a browser.
 """
 
 from __future__ import annotations
@@ -22,11 +24,7 @@ from tracker_check.capture.activity import Activity
 from tracker_check.models import Finding
 from tracker_check.rules import rule
 
-# After the last push / timer run / request end: catches what runs a task or a frame later —
-# MutationObserver (a microtask), postMessage (a task), IntersectionObserver and transitionend
-# (the next rendering update, ~16 ms) — measured in tests/browser/test_settle.py.
-GRACE_MS = 50
-POLL_MS = 20  # how often a busy page is asked again (a push wakes the loop earlier)
+POLL_MS = 20  # how long to wait before asking a busy page again (a push wakes the loop)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +37,12 @@ class Settled:
     pushes: int = 0  # pushes that arrived while waiting
 
     def reason(self) -> str:
+        parts = []
         if self.busy is not None and self.busy.busy:
-            return self.busy.describe()
-        return f"{self.pushes} push(es) kept arriving"
+            parts.append(self.busy.describe())
+        if self.pushes:
+            parts.append(f"{self.pushes} push(es) kept arriving")
+        return "; ".join(parts) or "nothing pending"
 
 
 def cap_finding(
@@ -66,15 +67,12 @@ Probe = Callable[[float], Awaitable[Activity]]  # horizon ms -> what is pending
 
 @dataclass(slots=True)
 class AutoSettle:
-    """The `auto` rule as a clock-driven decision, shared by the async runner and the sync
-    pytest plugin: after each probe, `judge` says how long to wait before asking again, or how
-    the settle ended."""
+    """The `auto` rule as a decision, shared by the async runner and the sync pytest plugin:
+    after each probe, `judge` says how long to wait before asking again, or how it ended."""
 
-    since: float  # monotonic: the end of the action whose consequences are awaited
     cap_s: float
     pushes_before: int = 0
     begun: float = field(default_factory=time.monotonic)
-    last: Activity | None = None
 
     @property
     def cap_at(self) -> float:
@@ -84,40 +82,34 @@ class AutoSettle:
         """Timers due later than the cap cannot matter: ask only about what is due before it."""
         return max(0.0, (self.cap_at - now) * 1000)
 
-    def judge(
-        self, activity: Activity, now: float, last_push: float, pushes: int
-    ) -> float | Settled:
-        self.last = activity
+    def judge(self, activity: Activity, now: float, pushed: bool, pushes: int) -> float | Settled:
+        """`activity`: the probe's answer; `pushed`: a push arrived while it was asked."""
         waited = (now - self.begun) * 1000
         if now >= self.cap_at:
             return Settled(waited, True, activity, pushes - self.pushes_before)
-        quiet = min(now - max(self.since, last_push), activity.idle_ms / 1000)
-        grace = GRACE_MS / 1000
-        if not activity.busy and quiet >= grace:
+        if not (activity.busy or activity.active or pushed):
             return Settled(waited, pushes=pushes - self.pushes_before)
-        wait = POLL_MS / 1000 if activity.busy else grace - quiet
-        return max(0.001, min(wait, self.cap_at - now))
+        # something happened: ask again at once; something pending: in a moment
+        wait = POLL_MS / 1000 if activity.busy else 0.0
+        return min(wait, self.cap_at - now)
 
 
 async def settle_auto(
-    probe: Probe,
-    last_push: Callable[[], float],
-    changed: asyncio.Event,
-    *,
-    since: float,
-    cap_s: float,
-    pushes: Callable[[], int] = lambda: 0,
+    probe: Probe, changed: asyncio.Event, *, cap_s: float, pushes: Callable[[], int]
 ) -> Settled:
     """Wait until the page is quiet, at most `cap_s` from now (monotonic clock)."""
-    rule = AutoSettle(since, cap_s, pushes())
+    rule = AutoSettle(cap_s, pushes())
     while True:
+        before = pushes()
         activity = await probe(rule.horizon_ms(time.monotonic()))
-        verdict = rule.judge(activity, time.monotonic(), last_push(), pushes())
+        count = pushes()
+        verdict = rule.judge(activity, time.monotonic(), count != before, count)
         if isinstance(verdict, Settled):
             return verdict
-        changed.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(changed.wait(), verdict)
+        if verdict > 0:
+            changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), verdict)
 
 
 async def settle_fixed(

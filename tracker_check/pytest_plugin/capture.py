@@ -94,26 +94,25 @@ class DataLayer:
         return True
 
     def settle(self, settle_ms: int | None, cap_ms: float, timeout: float) -> Settled:
-        """Pump until the page settled: `settle_ms` None is `auto` (nothing pending in any
-        frame, no push for a grace; at most `cap_ms`), else no push for `settle_ms` (at most
-        `timeout` ms)."""
+        """Pump until the page settled: `settle_ms` None is `auto` (an answer from every frame
+        with nothing pending and nothing pushed meanwhile; at most `cap_ms`), else no push for
+        `settle_ms` (at most `timeout` ms)."""
         from tracker_check.capture.activity import probe_sync
         from tracker_check.flows.settle import AutoSettle, Settled
 
         if settle_ms is not None:
             return self._settle_fixed(settle_ms, max(timeout, settle_ms))
-        rule = AutoSettle(time.monotonic(), cap_ms / 1000, len(self.recorder.events))
+        rule = AutoSettle(cap_ms / 1000, len(self.recorder.events))
         while True:
+            before = len(self.recorder.events)
+            # pushes arrive only during a Playwright call: the probe's evaluate is one
             activity = probe_sync(self.open_pages(), rule.horizon_ms(time.monotonic()))
-            verdict = rule.judge(
-                activity,
-                time.monotonic(),
-                self.recorder.last_event_time,
-                len(self.recorder.events),
-            )
+            count = len(self.recorder.events)
+            verdict = rule.judge(activity, time.monotonic(), count != before, count)
             if isinstance(verdict, Settled):
                 return verdict
-            self.pump(verdict * 1000)  # pushes arrive only during a Playwright call
+            if verdict > 0:
+                self.pump(verdict * 1000)
 
     def _settle_fixed(self, quiet_ms: float, timeout: float) -> Settled:
         from tracker_check.flows.settle import Settled

@@ -1,0 +1,139 @@
+"""A plan's flows done with plain Playwright: the yardstick `run_overhead.py` compares with.
+
+What a developer would write by hand for the same flows: one browser (found the way
+tracker-check finds it), a fresh context per flow (service workers blocked, like tracker-check),
+the same steps with Playwright's auto-waiting, and after each step that expects events a wait
+until those events are in the page's data layer (`page.wait_for_function`). No capture hook, no
+request blocking, no bypass check, no settling, no validation, no report.
+
+It reads the plan's YAML itself (no tracker-check step code), so the two sides share nothing
+but the browser binary. Prints one JSON line: {"total_s": ..., "flows": [{"name", "s"}]}.
+
+Usage: python benchmarks/bare_flows.py PLAN BASE_URL
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import yaml
+from playwright.async_api import Page, async_playwright
+
+ACTIONS = ["goto", "click", "dblclick", "fill", "type", "press", "select", "check", "uncheck"]
+ACTIONS += ["hover", "scroll", "wait", "screenshot"]
+# the event named `name` is in the page's data layer: a GTM object or gtag arguments
+HAS_EVENTS = """names => names.every(n => (window.dataLayer || []).some(i => i && (
+  i.event === n || (i[0] === 'event' && i[1] === n))))"""
+
+
+def executable() -> str | None:
+    """The browser tracker-check would use (its discovery, imported only for the path)."""
+    from tracker_check.capture.browser import launch_options
+
+    return launch_options().get("executable_path")
+
+
+def substitute(value: Any, variables: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return re.sub(r"\$\{vars\.(\w+)\}", lambda m: variables.get(m.group(1), ""), value)
+    if isinstance(value, dict):
+        return {k: substitute(v, variables) for k, v in value.items()}
+    return value
+
+
+def expected_names(expect: Any) -> list[str]:
+    entries = expect if isinstance(expect, list) else [expect] if expect else []
+    names = []
+    for e in entries:
+        if isinstance(e, str):
+            names.append(e)
+        elif isinstance(e, dict) and e.get("count") != 0 and e.get("max") != 0:
+            names.append(str(e["event"]))
+    return names
+
+
+async def step(page: Page, base: str, action: str, arg: Any, timeout: float, shots: Path) -> None:
+    sel = arg.get("selector") if isinstance(arg, dict) else arg
+    match action:
+        case "goto":
+            await page.goto(urljoin(base + "/", str(arg)), wait_until="load")
+        case "click":
+            await page.locator(sel).first.click(timeout=timeout)
+        case "dblclick":
+            await page.locator(sel).first.dblclick(timeout=timeout)
+        case "fill":
+            await page.locator(sel).first.fill(str(arg["value"]), timeout=timeout)
+        case "type":
+            await page.locator(sel).first.press_sequentially(str(arg["text"]), timeout=timeout)
+        case "press":
+            await page.locator(sel).first.press(str(arg["key"]), timeout=timeout)
+        case "select":
+            await page.locator(sel).first.select_option(str(arg["value"]), timeout=timeout)
+        case "check":
+            await page.locator(sel).first.check(timeout=timeout)
+        case "uncheck":
+            await page.locator(sel).first.uncheck(timeout=timeout)
+        case "hover":
+            await page.locator(sel).first.hover(timeout=timeout)
+        case "scroll":
+            if isinstance(arg, str) and arg.endswith("%"):
+                share = float(arg[:-1]) / 100
+                await page.evaluate(
+                    "s => window.scrollTo(0, (document.body.scrollHeight - innerHeight) * s)",
+                    share,
+                )
+            else:
+                await page.locator(sel).first.scroll_into_view_if_needed(timeout=timeout)
+        case "wait":
+            if "selector" in arg:
+                await page.locator(arg["selector"]).first.wait_for(timeout=timeout)
+            elif "ms" in arg:
+                await page.wait_for_timeout(float(str(arg["ms"]).rstrip("ms")))
+            elif "event" in arg:
+                await page.wait_for_function(HAS_EVENTS, [arg["event"]], timeout=timeout)
+        case "screenshot":
+            await page.screenshot(path=str(shots / f"{arg}.png"))
+
+
+async def main(plan_path: Path, base: str) -> dict[str, Any]:
+    plan = yaml.safe_load(plan_path.read_text("utf-8"))
+    timeout = 5000.0
+    out = []
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory() as tmp:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=executable())
+            for flow in plan.get("flows") or []:
+                t_flow = time.monotonic()
+                context = await browser.new_context(service_workers="block")
+                page = await context.new_page()
+                variables = {str(k): str(v) for k, v in (flow.get("vars") or {}).items()}
+                start = flow.get("start")
+                steps = list(flow.get("steps") or [])
+                if start is not None:
+                    url = start if isinstance(start, str) else start["url"]
+                    expect = None if isinstance(start, str) else start.get("expect")
+                    steps.insert(0, {"goto": url, "expect": expect})
+                for s in steps:
+                    action = next(a for a in ACTIONS if a in s)
+                    arg = substitute(s[action], variables)
+                    await step(page, base, action, arg, timeout, Path(tmp))
+                    names = expected_names(s.get("expect"))
+                    if names:
+                        await page.wait_for_function(HAS_EVENTS, names, timeout=timeout)
+                await context.close()
+                out.append({"name": flow["name"], "s": time.monotonic() - t_flow})
+            await browser.close()
+    return {"total_s": time.monotonic() - t0, "flows": out}
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(Path(sys.argv[1]), sys.argv[2].rstrip("/")))))
