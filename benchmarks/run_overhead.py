@@ -61,6 +61,8 @@ def bare(plan: Path, url: str) -> tuple[float, dict[str, Any]]:
     if done.returncode != 0:
         raise SystemExit(f"bare script failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    if result["missed"]:
+        raise SystemExit(f"the bare script waited in vain for: {result['missed']}")
     return wall, result
 
 
