@@ -262,7 +262,7 @@ def _only_on_a_page(raw: Any) -> bool:
         name = raw.get("event")
         if DOCUMENT_KEY in raw or "gtm.start" in raw:
             return True
-        return not (isinstance(name, str) and name) or name.startswith("gtm.")
+        return not (isinstance(name, str) and name) or name.startswith(("gtm.", "mtm."))
     return isinstance(raw, list) and bool(raw) and raw[0] != "event"
 
 

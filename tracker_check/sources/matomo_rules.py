@@ -87,7 +87,7 @@ def _needs_number(
                 command,
                 arg,
                 f"{command} has no `{arg}`: Matomo sends nothing without it",
-                f"pass {arg} as a number, e.g. ['{command}', ..., 19.99]",
+                f"pass {arg} as a number; see {_DOCS}",
             )
         return
     value = params[arg]
@@ -107,7 +107,12 @@ def _not_empty(command: str, params: dict[str, Any], arg: str, why: str) -> Iter
     value = params.get(arg)
     if has_length(value) and not (isinstance(value, str) and not value.strip()):
         return
-    got = "is missing" if arg not in params else f"is empty ({_shown(value)})"
+    if arg not in params:
+        got = "is missing"
+    elif isinstance(value, str):
+        got = "is only whitespace" if value else "is empty"
+    else:
+        got = f"is {_shown(value)}"
     yield Problem(command, arg, f"{command} `{arg}` {got}: {why}", f"pass a non-empty {arg}")
 
 
