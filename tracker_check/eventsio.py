@@ -158,7 +158,9 @@ class EventsFile:
     def events(self, raw: Any, index: int, line: int, col: int) -> list[Event]:
         """Every Event of one record, in order (all with the record's index and place)."""
         origin = Location(self.name, line, col)
-        normalize = self.normalizer.events
+        # standalone records share no page: no cart or CEDDL entries carried between them
+        fresh = self.mode == "standalone"
+        normalize = (sources.Normalizer(self.layers) if fresh else self.normalizer).events
         if not isinstance(raw, dict):
             # an exported array is gtag `arguments`; in a recording's `raw` those carry a marker
             return normalize(

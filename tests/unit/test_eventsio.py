@@ -11,7 +11,7 @@ import pytest
 from tracker_check import eventsio
 from tracker_check.errors import UsageError
 from tracker_check.eventsio import read_events
-from tracker_check.models import Event, EventKind
+from tracker_check.models import EventKind
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -125,7 +125,14 @@ def test_match_rules_name_events_and_compare_parameters() -> None:
         n({"event": "video:start"}, data_layer="dataLayer").name,  # rule is for acdl only
         n(["setSiteId", 1], data_layer="_paq").name,  # commands are never renamed
     ]
-    assert got == ["video_start", "Video/Pause", "video_start", "video_start", "video:start", "setSiteId"]
+    assert got == [
+        "video_start",
+        "Video/Pause",
+        "video_start",
+        "video_start",
+        "video:start",
+        "setSiteId",
+    ]
     assert Layers().plan_name("matomo", "trackEvent", {}) is None
 
 
@@ -169,7 +176,9 @@ def test_matomo_tag_manager_events_are_gtm_like_and_mtm_events_never_unplanned()
 
 
 def test_matomo_arguments_are_findings_planned_or_not() -> None:
-    plan = plan_of("version: 1\ndata_layers: [_paq]\nsettings: {unplanned_events: ignore}\nevents: {}\n")
+    plan = plan_of(
+        "version: 1\ndata_layers: [_paq]\nsettings: {unplanned_events: ignore}\nevents: {}\n"
+    )
     n = Normalizer(layers_for(plan))
     events = [
         n(["trackEvent", "Video", "Play", "x", "5"], data_layer="_paq", index=0),
@@ -188,7 +197,8 @@ def test_matomo_arguments_are_findings_planned_or_not() -> None:
     ("text", "message", "hint"),
     [
         (
-            "data_layers: [dataLayer]\nevents:\n  v: {match: [{source: matomo, command: trackEvent}]}\n",
+            "data_layers: [dataLayer]\nevents:\n"
+            "  v: {match: [{source: matomo, command: trackEvent}]}\n",
             "no data layer of that kind is captured",
             "add `_paq`",
         ),
@@ -218,7 +228,8 @@ def test_matomo_arguments_are_findings_planned_or_not() -> None:
             "",
         ),
         (
-            "data_layers: [_paq]\nevents:\n  v: {match: [{source: matomo, command: trackEvent, category: [a]}]}\n",
+            "data_layers: [_paq]\nevents:\n"
+            "  v: {match: [{source: matomo, command: trackEvent, category: [a]}]}\n",
             "",
             "",
         ),
