@@ -48,7 +48,7 @@ import orjson
 
 from tracker_check import sources
 from tracker_check.errors import UsageError
-from tracker_check.models import Event, Location
+from tracker_check.models import Event, EventKind, Location
 
 RECORD_KEY = "$record"
 DOCUMENT_KEY = "$document"  # optional per-record page id in exported JSON Lines
@@ -153,7 +153,10 @@ class EventsFile:
     def event(self, raw: Any, index: int, line: int, col: int) -> Event:
         """One record as a normalized Event (a CEDDL snapshot's first; see `events`)."""
         found = self.events(raw, index, line, col)
-        return found[0] if found else self.normalizer(raw, index=index)
+        if found:
+            return found[0]
+        origin = Location(self.name, line, col)
+        return Event(None, EventKind.DATA, {}, source="ceddl", index=index, raw=raw, origin=origin)
 
     def events(self, raw: Any, index: int, line: int, col: int) -> list[Event]:
         """Every Event of one record, in order (all with the record's index and place)."""

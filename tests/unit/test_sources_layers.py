@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from tracker_check.errors import UsageError
+from tracker_check.eventsio import read_events
 from tracker_check.models import EventKind
 from tracker_check.plan.lint import lint_text
 from tracker_check.sources import Layers, Normalizer, acdl, layers_for
@@ -241,3 +246,40 @@ def test_lint_of_layers_and_match_rules(text: str, message: str, hint: str) -> N
     error = errors[0]
     assert message in error.message and hint in (error.hint or "")
     assert error.location is not None and error.location.line > 1
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "a"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner),
+    max_leaves=8,
+)
+PUSHES = st.lists(st.dictionaries(st.sampled_from("abc"), JSON, max_size=3), max_size=6)
+
+
+def _no_nulls(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(v is not None and _no_nulls(v) for v in value.values())
+    if isinstance(value, list):
+        return all(v is not None and _no_nulls(v) for v in value)
+    return True
+
+
+@given(PUSHES)
+def test_acdl_state_never_holds_null_and_arrays_replace(pushes: list[Any]) -> None:
+    state: dict[str, Any] = {}
+    for push in pushes:
+        state = acdl.merge(state, push)
+        assert _no_nulls(state)
+        for key, value in push.items():
+            if value is None:
+                assert key not in state
+            elif isinstance(value, list):  # arrays replace (nulls dropped)
+                assert state[key] == acdl.merge({}, {key: value})[key]
+
+
+def test_an_envelope_without_its_push_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "e.jsonl"
+    path.write_text('{"$layer": "_paq"}\n', "utf-8")
+    with pytest.raises(UsageError) as info:
+        list(read_events(path))
+    assert 'e.jsonl:1:1: invalid record: "$layer" must name a data layer' in info.value.one_line()

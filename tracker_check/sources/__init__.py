@@ -99,13 +99,15 @@ class Normalizer:
             event = self._named(event, _event_name)
         return [event]
 
-    def __call__(self, raw: Any, **meta: Any) -> Event:
-        found = self.events(raw, **meta)
-        if len(found) == 1:
+    def __call__(self, raw: Any, *, data_layer: str = "dataLayer", **meta: Any) -> Event:
+        found = self.events(raw, data_layer=data_layer, **meta)
+        if found:  # one, or a CEDDL snapshot's first (its page data when that changed)
             return found[0]
-        if found:  # a CEDDL snapshot with several: its page data stands for it
-            return found[0]
-        return Event(None, EventKind.DATA, {}, source="ceddl", raw=raw)
+        # a CEDDL snapshot with nothing new: a data record that changes nothing
+        fields = {k: v for k, v in meta.items() if k in _META}
+        return Event(
+            None, EventKind.DATA, {}, source="ceddl", data_layer=data_layer, raw=raw, **fields
+        )
 
     def _named(self, event: Event, tool_name: Any) -> Event:
         if not self.layers.rules:
