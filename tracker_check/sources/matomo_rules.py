@@ -8,7 +8,8 @@ From the JavaScript tracker's documentation and js/piwik.js:
   sent); `grandTotal`, `subTotal`, `tax`, `shipping`, `discount` are numbers (`false` means
   "not given" for the optional ones).
 - `trackEcommerceCartUpdate`: a numeric `grandTotal`.
-- `addEcommerceItem` (each item of a cart or order): a non-empty `sku`; `name` a string;
+- `addEcommerceItem` (each item of a cart or order): a non-empty `sku`; `name` a string
+  (`null`/`false`: not given);
   `category` a string or an array of up to 5 strings; `price` and `quantity` numbers. Only
   the SKU is required: the tracker sends "" for a missing name and category, 0 for a missing
   price and 1 for a missing quantity (require them in the plan's schema if you want them).
@@ -169,7 +170,7 @@ def _category(command: str, params: dict[str, Any]) -> Iterator[Problem]:
 
 def _item(command: str, params: dict[str, Any]) -> Iterator[Problem]:
     yield from _not_empty(command, params, "sku", "the tracker ignores an item without a SKU")
-    if "name" in params and not isinstance(params["name"], str):
+    if params.get("name") not in (None, False) and not isinstance(params["name"], str):
         yield Problem(
             command,
             "name",
