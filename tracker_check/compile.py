@@ -11,6 +11,8 @@ The schema of an event describes its parameters object (the push without `event`
   parent object's `required` list: the plan's explicit word wins over a `required` written
   next to it. Nested properties are never made required implicitly; nested objects follow
   their own `required`.
+- Parameters a `match:` rule compares (`category: Video` -> `category`) are allowed even
+  when not listed: the rule has checked them.
 - `additionalProperties: false` is set at the top level when the effective policy (the
   event's `additional_parameters`, else `settings.additional_parameters`) is `error` or
   `warn` (the validator reports `warn` at warning severity) and omitted for `ignore`.
@@ -178,6 +180,8 @@ def compile_event(plan: Plan, name: str) -> dict[str, Any]:
         properties[key] = _fold(fragment, collect.rewrite)
         if not _is_optional(fragment):
             required.append(key)
+    for key in _matched_parameters(spec):
+        properties.setdefault(key, {})  # the `match:` rule already checked its value
     description = spec.description or f"Parameters of the {name!r} event"
     if plan.name:
         description += f" (tracking plan {plan.name!r})"
@@ -200,6 +204,12 @@ def compile_event(plan: Plan, name: str) -> dict[str, Any]:
     if defs:
         schema["$defs"] = defs
     return schema
+
+
+def _matched_parameters(spec: EventSpec) -> list[str]:
+    """Top-level parameters a `match:` rule compares (`category` of `category: Video`)."""
+    keys = (str(key).split(".")[0] for rule in spec.match for key in rule)
+    return [key for key in keys if key not in ("source", "event", "command")]
 
 
 def compile_plan(plan: Plan) -> dict[str, dict[str, Any]]:

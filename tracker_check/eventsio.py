@@ -21,8 +21,15 @@ the GTM data model carries from push to push; `standalone` — each record stand
 export of events from many sessions); `recorded` — `record` output, one data model per
 recorded document. `auto` decides from the file (`EventsFile.mode`, `.why`).
 
-Every record becomes an Event through `sources.normalize` (the adapter of its data layer), as
-in a browser capture, so offline and live runs validate the same thing. `Event.index` is the
+Which data layer a record belongs to: `record` output says it (`data_layer`); a raw record
+may say it with an envelope, `{"$layer": "_paq", "$push": ["trackEvent", "Video", "Play"]}`
+(`$document` may go beside them); any other raw record belongs to the plan's first data
+layer (`default_layer`). So a file of bare `_paq` arrays validates against a plan whose
+`data_layers` starts with `_paq`.
+
+Every record becomes Events through one `sources.Normalizer` (the adapter of its data
+layer's kind, the plan's `match:` rules, what a tool keeps between pushes on a page), as in a
+browser capture, so offline and live runs validate the same thing. `Event.index` is the
 record's 0-based position in the file, `Event.origin` its file and 1-based line and column.
 """
 
@@ -33,7 +40,7 @@ import dataclasses
 import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -41,10 +48,12 @@ import orjson
 
 from tracker_check import sources
 from tracker_check.errors import UsageError
-from tracker_check.models import Event, Location
+from tracker_check.models import Event, EventKind, Location
 
 RECORD_KEY = "$record"
 DOCUMENT_KEY = "$document"  # optional per-record page id in exported JSON Lines
+LAYER_KEY = "$layer"  # envelope: the data layer of `$push`
+PUSH_KEY = "$push"
 RECORD_VERSION = 1
 _CHUNK = 1 << 16
 _WS = " \t\r\n"
@@ -75,9 +84,21 @@ class EventsFile:
     yields every record once, from the start.
     """
 
-    def __init__(self, path: str | Path, records: Records = "auto") -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        records: Records = "auto",
+        *,
+        layers: sources.Layers | None = None,
+        default_layer: str = "dataLayer",
+    ) -> None:
         self.path = Path(path)
         self.name = str(path)
+        self.layers = layers or sources.Layers()
+        self.default_layer = default_layer
+        self.normalizer = sources.Normalizer(self.layers)
+        # raw records are GTM pushes with no renaming: offline's fast paths may read them
+        self.plain_gtm = self.layers.kind(default_layer) == "gtm" and not self.layers.rules
         try:
             self._handle: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
         except OSError as exc:
@@ -130,18 +151,45 @@ class EventsFile:
         return self._at[0], self._handle
 
     def event(self, raw: Any, index: int, line: int, col: int) -> Event:
-        """One record as a normalized Event."""
+        """One record as a normalized Event (a CEDDL snapshot's first; see `events`)."""
+        found = self.events(raw, index, line, col)
+        if found:
+            return found[0]
         origin = Location(self.name, line, col)
+        return Event(None, EventKind.DATA, {}, source="ceddl", index=index, raw=raw, origin=origin)
+
+    def events(self, raw: Any, index: int, line: int, col: int) -> list[Event]:
+        """Every Event of one record, in order (all with the record's index and place)."""
+        origin = Location(self.name, line, col)
+        # standalone records share no page: no cart or CEDDL entries carried between them
+        fresh = self.mode == "standalone"
+        normalize = (sources.Normalizer(self.layers) if fresh else self.normalizer).events
         if not isinstance(raw, dict):
             # an exported array is gtag `arguments`; in a recording's `raw` those carry a marker
-            return sources.normalize(raw, index=index, arrays_are_arguments=True, origin=origin)
+            return normalize(
+                raw,
+                data_layer=self.default_layer,
+                index=index,
+                arrays_are_arguments=True,
+                origin=origin,
+            )
         if RECORD_KEY in raw:
-            return _recorded(raw, index, origin)
+            return _recorded(raw, index, origin, normalize)
         document = "0"
         if DOCUMENT_KEY in raw:  # the exporter says which page (document) the push was on
             document = str(raw[DOCUMENT_KEY])
             raw = {k: v for k, v in raw.items() if k != DOCUMENT_KEY}
-        return sources.normalize(raw, index=index, document=document, origin=origin)
+        layer = self.default_layer
+        if LAYER_KEY in raw:
+            layer, raw = _envelope(raw, origin)
+        return normalize(
+            raw,
+            data_layer=layer,
+            index=index,
+            document=document,
+            arrays_are_arguments=True,
+            origin=origin,
+        )
 
     # --- shape and mode -----------------------------------------------------------------
 
@@ -184,11 +232,17 @@ class EventsFile:
         )
 
 
-def read_events(path: str | Path, records: Records = "auto") -> Iterator[Event]:
-    """Every record of an EVENTS file as a normalized Event, in file order."""
-    with EventsFile(path, records) as events:
+def read_events(
+    path: str | Path,
+    records: Records = "auto",
+    *,
+    layers: sources.Layers | None = None,
+    default_layer: str = "dataLayer",
+) -> Iterator[Event]:
+    """Every record of an EVENTS file as normalized Events, in file order."""
+    with EventsFile(path, records, layers=layers, default_layer=default_layer) as events:
         for index, (raw, line, col) in enumerate(events.raws()):
-            yield events.event(raw, index, line, col)
+            yield from events.events(raw, index, line, col)
 
 
 def check_push(raw: Any, name: str, line: int, col: int) -> None:
@@ -213,7 +267,7 @@ def _only_on_a_page(raw: Any) -> bool:
         name = raw.get("event")
         if DOCUMENT_KEY in raw or "gtm.start" in raw:
             return True
-        return not (isinstance(name, str) and name) or name.startswith("gtm.")
+        return not (isinstance(name, str) and name) or name.startswith(("gtm.", "mtm."))
     return isinstance(raw, list) and bool(raw) and raw[0] != "event"
 
 
@@ -454,7 +508,20 @@ def _short(value: Any) -> str:
 # --- `record` output ----------------------------------------------------------------------
 
 
-def _recorded(raw: dict[str, Any], index: int, origin: Location) -> Event:
+def _envelope(raw: dict[str, Any], origin: Location) -> tuple[str, Any]:
+    layer = raw[LAYER_KEY]
+    if not isinstance(layer, str) or not layer or PUSH_KEY not in raw:
+        raise UsageError(
+            f'invalid record: "{LAYER_KEY}" must name a data layer and "{PUSH_KEY}" hold the push',
+            hint='write {"$layer": "_paq", "$push": ["trackEvent", "Video", "Play"]}',
+            location=origin,
+        )
+    return layer, raw[PUSH_KEY]
+
+
+def _recorded(
+    raw: dict[str, Any], index: int, origin: Location, normalize: Callable[..., list[Event]]
+) -> list[Event]:
     if raw[RECORD_KEY] != RECORD_VERSION or "raw" not in raw:
         raise UsageError(
             f'unsupported record ("$record": {raw[RECORD_KEY]!r})',
@@ -468,7 +535,7 @@ def _recorded(raw: dict[str, Any], index: int, origin: Location) -> Event:
             hint="records are written by `tracker-check record`; do not edit these fields",
             location=origin,
         )
-    event = sources.normalize(
+    events = normalize(
         raw["raw"],
         data_layer=str(raw.get("data_layer") or "dataLayer"),
         index=index,
@@ -479,6 +546,5 @@ def _recorded(raw: dict[str, Any], index: int, origin: Location) -> Event:
         origin=origin,
     )
     step = raw.get("step")
-    return dataclasses.replace(
-        event, flow=raw.get("flow"), step=step if isinstance(step, int) else None
-    )
+    flow, step = raw.get("flow"), step if isinstance(step, int) else None
+    return [dataclasses.replace(event, flow=flow, step=step) for event in events]

@@ -144,7 +144,7 @@ class Event:
     name: str | None
     kind: EventKind
     parameters: dict[str, Any]
-    source: str = "gtm"  # adapter name: gtm | gtag | matomo | adobe
+    source: str = "gtm"  # adapter: gtm | gtag | matomo | matomo-tm | acdl | ceddl
     data_layer: str = "dataLayer"
     index: int = 0
     url: str | None = None
@@ -159,7 +159,12 @@ class Event:
 
     @property
     def is_gtm_internal(self) -> bool:
-        return self.name is not None and self.name.startswith("gtm.")
+        """A tag manager's own event: `gtm.*`, or `mtm.*` on a Matomo Tag Manager layer."""
+        if self.name is None:
+            return False
+        return self.name.startswith("gtm.") or (
+            self.source == "matomo-tm" and self.name.startswith("mtm.")
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -30,10 +30,12 @@ from typing import Any
 
 import orjson
 
+from tracker_check import sources
 from tracker_check.errors import UsageError
 from tracker_check.eventsio import (
     BOM,
     DOCUMENT_KEY,
+    LAYER_KEY,
     RECORD_KEY,
     EventsFile,
     Raw,
@@ -71,7 +73,8 @@ def validate_file(
     """Validate one EVENTS file against a loaded plan. `note` hears how records were read
     (the `auto` decision), for a line on stderr."""
     started = time.perf_counter()
-    with EventsFile(path, records) as events:
+    layers = sources.layers_for(plan)
+    with EventsFile(path, records, layers=layers, default_layer=plan.data_layers[0]) as events:
         if events.empty:
             raise _no_events(events.name)
         if note is not None and records == "auto" and events.mode == "standalone":
@@ -81,6 +84,7 @@ def validate_file(
             and not keep_events
             and events.mode == "standalone"
             and events.shape == "lines"
+            and events.plain_gtm
             and Path(path).stat().st_size >= max(MIN_PARALLEL_BYTES, 2 * chunk_bytes)
             and "fork" in multiprocessing.get_all_start_methods()
         )
@@ -88,7 +92,12 @@ def validate_file(
             result = _parallel(plan, events, jobs, chunk_bytes)
         else:
             result = _Chunk(
-                plan, events.mode == "standalone", keep_events, events.event, events.name
+                plan,
+                events.mode == "standalone",
+                keep_events,
+                events.events,
+                events.name,
+                fast=events.plain_gtm,
             )
             with _no_gc():
                 result.run(events.head())
@@ -124,8 +133,9 @@ class _Chunk:
     plan: Plan
     standalone: bool
     keep_events: bool
-    to_event: Callable[[Any, int, int, int], Event]
+    to_events: Callable[[Any, int, int, int], list[Event]]
     name: str = ""  # the events file, for findings' origins
+    fast: bool = True  # raw records are plain GTM pushes: the hot paths may read them
     validator: Validator = field(init=False)
     findings: list[Finding] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
@@ -149,7 +159,7 @@ class _Chunk:
         `_fast` is inlined for the commonest record, a planned event whose schema passes."""
         loads, decode_error = orjson.loads, orjson.JSONDecodeError
         hot, captured, name = self._hot, self.captured, self.name
-        fast = self.standalone and not self.keep_events
+        fast = self.standalone and not self.keep_events and self.fast
         raw: Any
         for text in lines:
             try:
@@ -183,7 +193,7 @@ class _Chunk:
     def _fast(self, raw: Any, line: int, col: int) -> bool:
         """Done with a standalone record that needs only its (passing) schema check, and
         perhaps its `unique` values noted."""
-        if type(raw) is not dict or self.keep_events or not self.standalone:
+        if type(raw) is not dict or self.keep_events or not self.standalone or not self.fast:
             return False
         name = raw.get("event")
         if type(name) is not str or not _PLAIN.isdisjoint(raw):
@@ -211,17 +221,17 @@ class _Chunk:
         return True
 
     def _slow(self, raw: Any, line: int, col: int) -> None:
-        event = self.to_event(raw, self.records, line, col)
-        if event.kind is EventKind.EVENT and event.name is not None:
-            self.captured[event.name] = self.captured.get(event.name, 0) + 1
-        self.findings.extend(self.validator.check(event))
-        if self.keep_events:
-            self.events.append(event)
+        for event in self.to_events(raw, self.records, line, col):
+            if event.kind is EventKind.EVENT and event.name is not None:
+                self.captured[event.name] = self.captured.get(event.name, 0) + 1
+            self.findings.extend(self.validator.check(event))
+            if self.keep_events:
+                self.events.append(event)
         self.records += 1
 
 
 # keys that take a record off the hot path: `record` output, a document id, a marker
-_PLAIN = frozenset({RECORD_KEY, DOCUMENT_KEY, "__type"})
+_PLAIN = frozenset({RECORD_KEY, DOCUMENT_KEY, LAYER_KEY, "__type"})
 _UNSEEN: Any = object()
 
 
@@ -247,8 +257,8 @@ def _parallel(plan: Plan, events: EventsFile, jobs: int, chunk_bytes: int) -> _C
     validate each knowing where it starts, so workers number findings as the file does.
     The parent only judges `unique` values in file order and collects."""
     ranges = list(_ranges(events.path, chunk_bytes))
-    total = _Chunk(plan, True, False, events.event, events.name)
-    _WORKER.update(plan=plan, path=str(events.path), name=events.name, to_event=events.event)
+    total = _Chunk(plan, True, False, events.events, events.name)
+    _WORKER.update(plan=plan, path=str(events.path), name=events.name, to_events=events.events)
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs) as pool, _no_gc():
@@ -315,7 +325,7 @@ _MAYBE_BLANK = (b"\n\n", b"\n\r", b"\n ", b"\n\t", b"\n\x0b", b"\n\x0c")
 def _work(task: tuple[int, int, int, int]) -> _Part:
     """In a worker: validate the records of one byte range, numbered as in the file."""
     start, end, line0, index0 = task
-    chunk = _Chunk(_WORKER["plan"], True, False, _WORKER["to_event"], _WORKER["name"])
+    chunk = _Chunk(_WORKER["plan"], True, False, _WORKER["to_events"], _WORKER["name"])
     chunk.records = index0
     deferred: list[tuple[Event, list[UniqueValue]]] = []
     chunk.validator.deferred_unique = deferred

@@ -182,7 +182,24 @@ _RULES = (
         "with none or several of event, selector and ms; flows naming events the plan does not "
         "define (`expect`, `wait`, `sequence`, `forbid`); duplicate flow names; `unique` paths "
         "no parameter defines; an expectation with `count` and `min`/`max`, or `min` above "
-        "`max`; `${vars.X}` the flow does not define and any other `${...}` form.",
+        "`max`; `${vars.X}` the flow does not define and any other `${...}` form. "
+        "Also the data layers and `match:` rules: a layer listed twice, a `match` on a source "
+        "whose kind no data layer has, `command` on a source other than Matomo, `event` on "
+        "Matomo, a Matomo command that is not a tracking call.",
+    ),
+    Rule(
+        "matomo-argument",
+        E,
+        "A Matomo `_paq` call breaks the tracker's documented argument rules.",
+        "Checked on every `_paq` command, planned or not: `trackEvent` needs a non-empty "
+        "`category` and `action` (Matomo drops the event otherwise) and a numeric `value`; "
+        "`trackGoal` a numeric goal id; `trackEcommerceOrder` an `orderId` and a numeric "
+        "`grandTotal` (numeric `subTotal`, `tax`, `shipping`, `discount` when given); "
+        "`trackEcommerceCartUpdate` a numeric `grandTotal`; `addEcommerceItem` a non-empty "
+        "`sku`, a string `name`, a `category` string or up to 5 strings, numeric `price` and "
+        "`quantity` (only the SKU is required: Matomo defaults the rest); `setEcommerceView` a "
+        "numeric `price`; `setCustomDimension` a positive integer id. The pointer names the "
+        "argument; a JavaScript number is expected where Matomo says number, not a string.",
     ),
 )
 

@@ -11,7 +11,7 @@ import pytest
 from tracker_check import eventsio
 from tracker_check.errors import UsageError
 from tracker_check.eventsio import read_events
-from tracker_check.models import Event, EventKind
+from tracker_check.models import EventKind
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -144,29 +144,21 @@ def test_reading_is_lazy(tmp_path: Path) -> None:
     assert ":1002:2: invalid JSON" in info.value.one_line()
 
 
-def test_records_go_through_the_adapter_of_their_data_layer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Offline reading uses `sources.normalize`, so a data layer's own adapter applies."""
-    from tracker_check import sources
-    from tracker_check.sources import gtm
-
-    calls: list[tuple[Any, dict[str, Any]]] = []
-
-    def spy(raw: Any, **meta: Any) -> Event:
-        calls.append((raw, meta))
-        return gtm.normalize(raw, **meta)
-
-    monkeypatch.setitem(sources._ADAPTERS, "dataLayer", spy)
-    monkeypatch.setitem(sources._ADAPTERS, "_paq", spy)
+def test_records_go_through_the_adapter_of_their_data_layer(tmp_path: Path) -> None:
+    """Offline reading normalizes each record with its data layer's adapter: a bare array is
+    exported gtag arguments on `dataLayer`, a recorded `_paq` array a Matomo command, an
+    envelope names its layer."""
     record = {"$record": 1, "raw": ["trackEvent", "x"], "data_layer": "_paq", "document": "1"}
-    path = write(tmp_path, "e.jsonl", '["event", "b", {"y": 2}]\n' + json.dumps(record) + "\n")
+    envelope = {"$layer": "_paq", "$push": ["trackGoal", 3]}
+    path = write(
+        tmp_path,
+        "e.jsonl",
+        '["event", "b", {"y": 2}]\n' + json.dumps(record) + "\n" + json.dumps(envelope) + "\n",
+    )
     events = list(read_events(path))
-    assert [(raw, meta["data_layer"], meta.get("arrays_are_arguments")) for raw, meta in calls] == [
-        (["event", "b", {"y": 2}], "dataLayer", True),  # exported gtag arguments
-        (["trackEvent", "x"], "_paq", None),  # a recording: the array was pushed as such
+    assert [(e.name, e.kind, e.data_layer, e.source) for e in events] == [
+        ("b", EventKind.EVENT, "dataLayer", "gtag"),  # exported gtag arguments
+        ("trackEvent", EventKind.EVENT, "_paq", "matomo"),  # no action: keeps the command
+        ("trackGoal", EventKind.EVENT, "_paq", "matomo"),
     ]
-    assert [(e.name, e.kind, e.data_layer) for e in events] == [
-        ("b", EventKind.EVENT, "dataLayer"),
-        ("trackEvent", EventKind.COMMAND, "_paq"),
-    ]
+    assert events[2].parameters == {"idGoal": 3}

@@ -98,8 +98,9 @@ def test_file_arrays_are_gtag_arguments() -> None:
 
 
 def test_unknown_data_layer_uses_the_gtm_adapter() -> None:
-    assert sources.adapter_for("myLayer") is gtm.normalize
-    assert sources.normalize({"event": "x"}, data_layer="myLayer").data_layer == "myLayer"
+    assert sources.infer_kind("myLayer") == "gtm"
+    event = sources.normalize({"event": "x"}, data_layer="myLayer")
+    assert (event.data_layer, event.source) == ("myLayer", "gtm")
 
 
 def test_meta_fields_pass_through() -> None:

@@ -15,6 +15,7 @@ from tracker_check.compile import GA4_PREFIX, ga4_definitions
 from tracker_check.errors import PlanError
 from tracker_check.models import Finding
 from tracker_check.paths import is_index
+from tracker_check.plan.layers_lint import layer_findings
 from tracker_check.plan.metaschema import context, did_you_mean, schema_findings
 from tracker_check.plan.model import STEP_ACTIONS, Plan
 from tracker_check.plan.parse import parse_plan
@@ -100,6 +101,7 @@ class _Checks:
         yield from self.schemas()
         yield from self.uniques()
         yield from self.flows()
+        yield from layer_findings(self.data, self.pos)
 
     def definition_names(self) -> Iterator[Finding]:
         # compiled schemas hold built-in GA4 definitions as `$defs/ga4.NAME`, next to the
@@ -204,7 +206,7 @@ class _Checks:
                     )
 
     def _event_ref(self, name: Any, ptr: str, role: str) -> Iterator[Finding]:
-        if not isinstance(name, str) or name in self.events or name.startswith("gtm."):
+        if not isinstance(name, str) or name in self.events or name.startswith(("gtm.", "mtm.")):
             return
         hint = did_you_mean(name, self.events) or f"define `{name}` under `events:`"
         where = context([t for t in _tokens(ptr)], self.data)

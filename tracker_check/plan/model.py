@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tracker_check.models import Location
+from tracker_check.sources.layers import infer_kind
 
 Policy = Literal["error", "warn", "ignore"]
 Scope = Literal["push", "model"]
@@ -67,6 +68,8 @@ class EventSpec:
     deprecated: str | None = None  # the deprecation note
     scope: Scope = "push"
     location: Location | None = None
+    # `match:` criteria that identify the event in its tool (sources.layers.MatchRule)
+    match: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +134,19 @@ class Plan:
     version: int = 1
     name: str = ""
     base_url: str | None = None
-    data_layers: tuple[str, ...] = ("dataLayer",)
+    data_layers: tuple[str, ...] = ("dataLayer",)  # names, in the plan's order
+    # each layer's kind (sources.layers.KINDS), set in the plan or inferred from its name;
+    # a layer missing here is inferred from its name (`layer_kind`)
+    layer_kinds: dict[str, str] = field(default_factory=dict)
     funnel: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings)
     global_parameters: dict[str, Any] = field(default_factory=dict)
     definitions: dict[str, Any] = field(default_factory=dict)
     flows: tuple[Flow, ...] = ()
     source: str = "<plan>"  # file the plan was read from
+
+    def layer_kind(self, name: str) -> str:
+        return self.layer_kinds.get(name) or infer_kind(name)
 
     def flow(self, name: str) -> Flow | None:
         return next((f for f in self.flows if f.name == name), None)

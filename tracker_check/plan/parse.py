@@ -24,6 +24,7 @@ from tracker_check.plan.model import (
     Step,
 )
 from tracker_check.plan.yamlpos import Positions, escape, plan_error
+from tracker_check.sources.layers import infer_kind
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, None: 1}  # no unit: milliseconds, like integers
@@ -87,6 +88,7 @@ class _Parser:
         flows = data.get("flows") or []
         if not isinstance(flows, list):
             self.fail("/flows", "expected a list of flows")
+        layers = self.layers(data.get("data_layers", ["dataLayer"]))
         return Plan(
             events={
                 str(name): self.event(str(name), spec, f"/events/{escape(str(name))}")
@@ -95,7 +97,8 @@ class _Parser:
             version=int(data.get("version", 1)),
             name=str(data.get("name") or ""),
             base_url=data.get("base_url"),
-            data_layers=self.strings(data.get("data_layers", ["dataLayer"]), "/data_layers"),
+            data_layers=tuple(layers),
+            layer_kinds=layers,
             funnel=self.strings(data.get("funnel"), "/funnel"),
             settings=self.settings(self.mapping(data.get("settings"), "/settings")),
             global_parameters=dict(
@@ -105,6 +108,20 @@ class _Parser:
             flows=tuple(self.flow(f, f"/flows/{i}") for i, f in enumerate(flows)),
             source=self.pos.source,
         )
+
+    def layers(self, value: Any) -> dict[str, str]:
+        """`data_layers`: names, or `{name, kind}` -> name -> kind (inferred when not set)."""
+        if not isinstance(value, list):
+            value = [value]
+        out: dict[str, str] = {}
+        for i, item in enumerate(value):
+            if isinstance(item, str):
+                out[item] = infer_kind(item)
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                out[item["name"]] = str(item.get("kind") or infer_kind(item["name"]))
+            else:
+                self.fail(f"/data_layers/{i}", "expected a layer name or {name, kind}")
+        return out
 
     def settings(self, s: dict[str, Any]) -> Settings:
         d = Settings()
@@ -154,6 +171,7 @@ class _Parser:
             deprecated=note,
             scope=e.get("scope", "push"),
             location=self.pos.key(ptr),
+            match=tuple(dict(m) for m in e.get("match") or () if isinstance(m, dict)),
         )
 
     def flow(self, value: Any, ptr: str) -> Flow:

@@ -177,6 +177,11 @@ class Validator:
         return found
 
     def check(self, event: Event) -> list[Finding]:
+        if event.source == "matomo":  # the tracker's argument rules hold planned or not
+            return [*self._check(event), *findings.matomo_arguments(event)]
+        return self._check(event)
+
+    def _check(self, event: Event) -> list[Finding]:
         if self.standalone:
             if event.kind is _EVENT:  # a lone record: no page state to follow
                 planned = self._planned.get(event.name)  # type: ignore[arg-type]
@@ -190,8 +195,7 @@ class Validator:
             if known is None:
                 known = self._docs[event.document] = DocumentState(self._full_model)
             doc = known
-        if doc.model is not None:
-            doc.model.apply(event)
+        doc.apply_model(event)
         kind = event.kind
         params = event.parameters
         if kind is _EVENT:
@@ -253,7 +257,7 @@ class Validator:
         return found
 
     def _instance(self, event: Event, doc: DocumentState, planned: _Planned) -> Any:
-        state = doc.model_params() if planned.model_scope else None
+        state = doc.model_params(event) if planned.model_scope else None
         return event.parameters if state is None else state
 
     def _violations(self, event: Event, planned: _Planned, instance: Any) -> list[Finding]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from tracker_check.models import Event, Finding, Severity
 from tracker_check.rules import rule
+from tracker_check.sources import matomo_rules
 from tracker_check.validate.engine import MISSING, UNEXPECTED, Violation
 from tracker_check.validate.messages import pointer as json_pointer
 from tracker_check.validate.model_state import Stale
@@ -148,3 +149,17 @@ def distinct(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             out.append(f)
     return out
+
+
+def matomo_arguments(event: Event) -> list[Finding]:
+    """matomo-argument: each documented argument rule a `_paq` call breaks."""
+    return [
+        event_finding(
+            event,
+            "matomo-argument",
+            p.message,
+            pointer=json_pointer((p.argument,)),
+            hint=p.hint,
+        )
+        for p in matomo_rules.problems(event)
+    ]

@@ -5,8 +5,12 @@ capture order. It tracks three things:
 
 - consent: whether `gtag('consent', 'default', ...)` has been pushed yet (`consent`).
 - the full GTM data model (`model`), only when some planned event has `scope: model`: such
-  events are checked against `model_params()`, the merged model after the push with the
-  `event` key and GTM's own `gtm` object removed.
+  events are checked against `model_params(event)`, the merged model after the push with the
+  `event` key and GTM's own `gtm` object removed. Each other layer kind keeps its own model,
+  per layer name (`layers`), with its tool's semantics: an Adobe Client Data Layer's
+  computed state (`sources.acdl.merge`, as `adobeDataLayer.getState()` returns it), a
+  Matomo Tag Manager layer's merged `_mtm` pushes (GTM's merge), a CEDDL layer's latest
+  `digitalData` snapshot without its `event` array. Matomo `_paq` has no data model.
 - the `ecommerce` subtree, for stale-model-data: a GTM ecommerce push whose own
   `ecommerce.items` differ from the items in the document's merged model means items of an
   earlier push leak into this event (`track_ecommerce` returns a `Stale` then). Only the
@@ -27,8 +31,11 @@ from typing import Any
 
 from tracker_check.datamodel import DataModel
 from tracker_check.models import Event, EventKind
+from tracker_check.sources import acdl
 
 NO_VALUE = object()
+_GTM_SOURCES = frozenset({"gtm", "gtag"})
+_ACDL_MERGES = frozenset({EventKind.DATA, EventKind.EVENT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +49,13 @@ class Stale:
 class DocumentState:
     """Per-document state: consent seen, the GTM data model and the ecommerce subtree."""
 
-    __slots__ = ("consent", "eco_dirty", "eco_model", "eco_pending", "model")
+    __slots__ = ("consent", "eco_dirty", "eco_model", "eco_pending", "layers", "model")
 
     def __init__(self, full_model: bool) -> None:
         self.consent = False
         self.model: DataModel | None = DataModel() if full_model else None
+        # the other layers' models, by layer name: ACDL state / CEDDL data (dicts), _mtm model
+        self.layers: dict[str, Any] = {}
         # The `ecommerce` subtree since it was last cleared: the pushes that wrote it, merged
         # into a DataModel only when a stale-items check needs it (keeps the valid path cheap).
         self.eco_pending: list[Event] = []
@@ -70,14 +79,41 @@ class DocumentState:
         self.eco_model = None
         self.eco_dirty = False
 
-    def model_params(self) -> dict[str, Any] | None:
-        """The merged data model as a `scope: model` event's parameters (None: not kept).
+    def apply_model(self, event: Event) -> None:
+        """Follow the data model of the event's layer through one record (when kept)."""
+        if self.model is None:
+            return
+        source, layer = event.source, event.data_layer
+        if source in _GTM_SOURCES:
+            self.model.apply(event)
+        elif source == "acdl" and event.kind in _ACDL_MERGES and isinstance(event.raw, dict):
+            self.layers[layer] = acdl.merge(self.layers.get(layer, {}), acdl.data_of(event.raw))
+        elif source == "matomo-tm":
+            model = self.layers.get(layer)
+            if not isinstance(model, DataModel):
+                model = self.layers[layer] = DataModel()
+            model.apply(event)
+        elif source == "ceddl" and isinstance(event.raw, dict):
+            self.layers[layer] = {k: v for k, v in event.raw.items() if k != "event"}
+
+    def model_params(self, event: Event) -> dict[str, Any] | None:
+        """The event's layer's data model as a `scope: model` event's parameters (None: not
+        kept, or the layer has none).
 
         A shallow view of the live model (no deep copy per push): the validator only reads
         it, and copies what a finding keeps."""
         if self.model is None:
             return None
-        return {k: v for k, v in self.model.view().items() if k not in ("event", "gtm")}
+        if event.source in _GTM_SOURCES:
+            model = self.model
+        else:
+            found = self.layers.get(event.data_layer)
+            if isinstance(found, dict):
+                return dict(found)
+            if not isinstance(found, DataModel):
+                return {} if event.source in ("acdl", "ceddl") else None
+            model = found
+        return {k: v for k, v in model.view().items() if k not in ("event", "gtm")}
 
     def track_ecommerce(self, event: Event) -> Stale | None:
         """Follow the `ecommerce` subtree through one push; a `Stale` when items leak."""
