@@ -214,8 +214,8 @@ class ConsentTracker:
         if name in _MATOMO_TRACKING:
             self.matomo = _MATOMO_TRACKING[name]  # type: ignore[assignment]
             # Matomo: consent to tracking includes its cookies
-            given = name in ("setConsentGiven", "rememberConsentGiven")
-            if given and self.matomo_cookies is not None:
+            consented = name in ("setConsentGiven", "rememberConsentGiven")
+            if consented and self.matomo_cookies is not None:
                 self.matomo_cookies = "given"
         else:
             self.matomo_cookies = _MATOMO_COOKIES[name]  # type: ignore[assignment]

@@ -35,8 +35,36 @@ _KINDS = {
     "card": "a payment card number",
 }
 _ASSET_TLDS = frozenset(
-    "png jpg jpeg gif svg webp avif ico bmp tif tiff js mjs css map json xml html htm pdf "
-    "woff woff2 ttf eot mp4 webm mp3 txt".split()  # noqa: SIM905
+    [
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "webp",
+        "avif",
+        "ico",
+        "bmp",
+        "tif",
+        "tiff",
+        "js",
+        "mjs",
+        "css",
+        "map",
+        "json",
+        "xml",
+        "html",
+        "htm",
+        "pdf",
+        "woff",
+        "woff2",
+        "ttf",
+        "eot",
+        "mp4",
+        "webm",
+        "mp3",
+        "txt",
+    ]
 )
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
