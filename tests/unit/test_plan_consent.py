@@ -99,7 +99,7 @@ def test_lint_unknown_choice_with_place_and_hint() -> None:
     text = MATRIX.replace("consent: [accept, deny, ignore]", "consent: [accept, denny]")
     _, errors = lint_text(text, "plan.yaml")
     [e] = [e for e in errors if "`denny` is not described" in e.message]
-    assert e.location is not None and (e.location.line, e.location.col) == (14, 22)
+    assert e.location is not None and (e.location.line, e.location.col) == (13, 23)
     assert e.hint is not None and "deny" in e.hint
 
 
