@@ -17,19 +17,14 @@ from tracker_check.plan.expand import expand_consent
 from tracker_check.plan.model import (
     DEFAULT_BLOCK_REQUESTS,
     STEP_ACTIONS,
-    V2_PURPOSES,
-    ChoiceExpect,
-    ConsentSpec,
     EventSpec,
     Expectation,
     Flow,
     Plan,
-    PrivacySpec,
     Settings,
     Step,
-    Storage,
-    StoredCookie,
 )
+from tracker_check.plan.parse_consent import by_consent, consent, privacy, storage
 from tracker_check.plan.yamlpos import Positions, escape, plan_error
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
@@ -111,38 +106,9 @@ class _Parser:
             definitions=dict(self.mapping(data.get("definitions"), "/definitions")),
             flows=tuple(self.flow(f, f"/flows/{i}") for i, f in enumerate(flows)),
             source=self.pos.source,
-            consent=None if data.get("consent") is None else self.consent(data["consent"]),
-            privacy=self.privacy(self.mapping(data.get("privacy"), "/privacy")),
+            consent=None if data.get("consent") is None else consent(self, data["consent"]),
+            privacy=privacy(self, self.mapping(data.get("privacy"), "/privacy")),
         )
-
-    def consent(self, value: Any) -> ConsentSpec:
-        c = self.mapping(value, "/consent")
-        choices = self.mapping(c.get("choices"), "/consent/choices")
-        deny = c.get("deny_purposes")
-        return ConsentSpec(
-            mode=c.get("mode", "auto"),
-            region=c.get("region"),
-            deny_purposes=V2_PURPOSES
-            if deny is None
-            else self.strings(deny, "/consent/deny_purposes"),
-            cookies=self.pairs(c.get("cookies"), "/consent/cookies"),
-            collectors=self.pairs(c.get("collectors"), "/consent/collectors"),
-            choices={
-                str(name): self.steps(steps, f"/consent/choices/{escape(str(name))}")
-                for name, steps in choices.items()
-            },
-            location=self.pos.key("/consent"),
-        )
-
-    def privacy(self, p: dict[str, Any]) -> PrivacySpec:
-        return PrivacySpec(
-            pii=p.get("pii", "error"),
-            allow=self.strings(p.get("allow"), "/privacy/allow"),
-            patterns=self.pairs(p.get("patterns"), "/privacy/patterns"),
-        )
-
-    def pairs(self, value: Any, ptr: str) -> tuple[tuple[str, str], ...]:
-        return tuple((str(k), str(v)) for k, v in self.mapping(value, ptr).items())
 
     def steps(self, value: Any, ptr: str) -> tuple[Step, ...]:
         if value is None:
@@ -150,38 +116,6 @@ class _Parser:
         if not isinstance(value, list):
             self.fail(ptr, "expected a list of steps")
         return tuple(self.step(s, f"{ptr}/{i}") for i, s in enumerate(value))
-
-    def storage(self, value: Any, ptr: str) -> Storage | None:
-        if value is None:
-            return None
-        s = self.mapping(value, ptr)
-        cookies = s.get("cookies") or []
-        if not isinstance(cookies, list):
-            self.fail(f"{ptr}/cookies", "expected a list of cookies")
-        out = []
-        for i, c in enumerate(cookies):
-            c = self.mapping(c, f"{ptr}/cookies/{i}")
-            out.append(
-                StoredCookie(
-                    name=str(c.get("name", "")),
-                    value=str(c.get("value", "")),
-                    domain=c.get("domain"),
-                    path=str(c.get("path", "/")),
-                )
-            )
-        local = self.mapping(s.get("local_storage"), f"{ptr}/local_storage")
-        return Storage(tuple(out), tuple((str(k), str(v)) for k, v in local.items()))
-
-    def by_consent(self, value: Any, ptr: str) -> dict[str, ChoiceExpect]:
-        out = {}
-        for choice, e in self.mapping(value, ptr).items():
-            e = self.mapping(e, f"{ptr}/{escape(str(choice))}")
-            seq = e.get("sequence")
-            out[str(choice)] = ChoiceExpect(
-                sequence=None if seq is None else self.strings(seq, f"{ptr}/{choice}/sequence"),
-                forbid=self.strings(e.get("forbid"), f"{ptr}/{choice}/forbid"),
-            )
-        return out
 
     def settings(self, s: dict[str, Any]) -> Settings:
         d = Settings()
@@ -257,9 +191,9 @@ class _Parser:
             forbid=self.strings(expect.get("forbid"), f"{ptr}/expect/forbid"),
             location=self.pos.value(ptr),
             consent=self.strings(f.get("consent"), f"{ptr}/consent"),
-            storage=self.storage(f.get("storage"), f"{ptr}/storage"),
-            expect_by_consent=self.by_consent(
-                f.get("expect_by_consent"), f"{ptr}/expect_by_consent"
+            storage=storage(self, f.get("storage"), f"{ptr}/storage"),
+            expect_by_consent=by_consent(
+                self, f.get("expect_by_consent"), f"{ptr}/expect_by_consent"
             ),
         )
 
