@@ -190,3 +190,12 @@ def test_update_granting_under_deny(choice: str) -> None:
     only_security = gtag("consent", "update", {"security_storage": "granted"})
     assert found(p, DEFAULT, only_security, flow=f"f [{choice}]") == []
     assert found(p, ["setConsentGiven"], flow=f"f [{choice}]") == [("consent-override", 0)]
+
+
+def test_updates_without_any_pushed_default_auto_vs_required() -> None:
+    # a default set inside GTM by a CMP template is never pushed: only updates arrive
+    update = gtag("consent", "update", GRANTED)
+    assert found(plan_of(), GTM_JS, update, {"event": "view_item"}) == []
+    required = plan_of("consent: {mode: required}\n")
+    got = found(required, update)
+    assert got == [("consent-order", 0)]

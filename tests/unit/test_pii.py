@@ -53,6 +53,7 @@ def test_personal_data_is_found(value: Any, kind: str) -> None:
         {"link_url": "mailto:info@shop.example", "tel": "tel:+4930123456"},
         {"hotel": "12345678", "price": "+12.50", "tz": "+0100"},
         {"uuid": "123e4567-e89b-12d3-a456-426614174000"},
+        {"item_ean": "4006381333931", "gtin": "4000000000006"},  # EAN-13, Luhn-valid too
         {"version": "1.2.3", "npm": "@scope/pkg@1.2.3"},
     ],
 )

@@ -6,9 +6,10 @@ page stream (never for standalone records). Per document it follows the consent 
 
 - consent-order: `gtm.js`, a gtag `config` or a planned event before the page's first
   Consent Mode default. `mode: required`: at once (planned events keep the `consent` code the
-  Validator reports). `mode: auto`: only on a page that uses Consent Mode, when its first
-  consent command arrives (then naming the first record of each kind that ran before it).
-  Also an `update` with no `default` before it on its page.
+  Validator reports). `mode: auto`: only on a page that pushes a default at all, when its
+  first default arrives (then naming the first record of each kind that ran before it).
+  Also an `update` with no `default` before it on its page (auto: once a default follows;
+  a page whose default is set inside GTM by a template pushes none, and is left alone).
 - consent-purposes: the page's defaults leave a v2 purpose unset, judged at the page's first
   record after them that is not a consent command.
 - consent-denied: a planned event with `consent: [purposes]` while one is not granted.
@@ -16,8 +17,6 @@ page stream (never for standalone records). Per document it follows the consent 
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from tracker_check.models import Event, EventKind, Finding, Severity
 from tracker_check.plan.model import DENYING_CHOICES, V2_PURPOSES, Plan
@@ -32,13 +31,15 @@ _DEFAULT_HINT = (
 
 
 class _Doc:
-    __slots__ = ("before", "judged", "seen", "tracker")
+    __slots__ = ("before", "early_update", "judged", "tracker")
 
     def __init__(self, region: str | None) -> None:
         self.tracker = ConsentTracker(region)
         # the first tracking record of each kind before any consent command (auto mode)
         self.before: dict[str, Event] = {}
-        self.seen = False  # a consent command arrived
+        # an `update` before any default (auto mode: reported once a default shows the page
+        # sets its defaults on the page; a default set inside GTM is never pushed here)
+        self.early_update: tuple[Event, ConsentState] | None = None
         self.judged = False  # the defaults' purposes were judged
 
 
@@ -47,10 +48,6 @@ def _what(event: Event) -> str:
         target = event.args[0] if event.args else ""
         return f"gtag('config', {target!r})" if target else "gtag('config')"
     return f"event {event.name}"
-
-
-def state_json(state: ConsentState) -> dict[str, Any]:
-    return state.to_json()
 
 
 class ConsentRules:
@@ -73,12 +70,13 @@ class ConsentRules:
         change = doc.tracker.apply(event)
         found: list[Finding] = []
         if change.kind is not None:
-            if change.kind != "matomo":
-                if not doc.seen:
-                    found.extend(self._late_default(doc, event))
-                doc.seen = True
-                if change.kind == "update" and not had_default:
+            if change.kind == "default" and not had_default:
+                found.extend(self._late_default(doc, event))
+            elif change.kind == "update" and not had_default:
+                if self.required:
                     found.append(self._update_first(event, doc.tracker.state))
+                elif doc.early_update is None:
+                    doc.early_update = (event, doc.tracker.state)
             found.extend(self._override(event, change.granted, doc.tracker.state))
             return found
         if doc.tracker.state.default and not doc.judged:
@@ -88,7 +86,7 @@ class ConsentRules:
         if tracking and not doc.tracker.state.default:
             if self.required and not _is_planned(event, self.planned):
                 found.append(self._before(event, None))
-            elif not self.required and not doc.seen:
+            elif not self.required:
                 kind = event.name if event.kind is EventKind.EVENT else "config"
                 doc.before.setdefault(kind or "", event)
         if event.kind is EventKind.EVENT and event.name in self.needs:
@@ -99,12 +97,15 @@ class ConsentRules:
     def _late_default(self, doc: _Doc, consent: Event) -> list[Finding]:
         out = [self._before(early, consent) for early in doc.before.values()]
         doc.before.clear()
+        if doc.early_update is not None:
+            out.append(self._update_first(*doc.early_update))
+            doc.early_update = None
         return out
 
     def _before(self, early: Event, consent: Event | None) -> Finding:
         what = _what(early)
         later = (
-            f" (its first consent command is record {consent.index})"
+            f" (the default is record {consent.index})"
             if consent is not None
             else " (the page pushed none before it)"
         )

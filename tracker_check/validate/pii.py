@@ -119,7 +119,7 @@ def card_network(digits: str) -> bool:
     n = len(digits)
     two, four = int(digits[:2]), int(digits[:4])
     if digits[0] == "4":
-        return n in (13, 16, 19)
+        return n in (16, 19)  # not 13: old 13-digit Visa numbers look like EAN-13 codes
     if 51 <= two <= 55 or 2221 <= four <= 2720:
         return n == 16
     if two in (34, 37):
