@@ -127,9 +127,10 @@ _RULES: tuple[Rule, ...] = (
         "consent",
         E,
         "Tracking ran without the consent state the plan requires.",
-        "With `settings.consent: required`, every page must push `gtag('consent', 'default', "
-        "{...})` before its first planned event. An event that fires before any consent "
-        "default on its page is reported here.",
+        "With `settings.consent: required` (or `consent: {mode: required}`), every page must "
+        "push `gtag('consent', 'default', {...})` before its first planned event. An event that "
+        "fires before any consent default on its page is reported here. The other consent "
+        "rules have their own `consent-*` codes (docs/consent.md).",
     ),
     Rule(
         "step-failed",

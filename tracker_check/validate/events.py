@@ -15,6 +15,10 @@ offline EVENTS file). Per record:
   the document's merged model differ from the items in the push itself.
 - consent (`settings.consent: required`): a planned event on a document that has not yet
   pushed `gtag('consent', 'default', ...)`.
+- the plan's `consent:` section: `consent_rules.ConsentRules` (consent-order, -purposes,
+  -denied, -override) after the rules above, on page streams only.
+- pii (unless `privacy.pii: off`): personal data in any record or page URL (`pii`); the
+  standalone fast path folds the check into `fast_check`'s validity function.
 - GTAG_ARRAY -> gtag-array-command. DATA, COMMAND and FUNCTION records are never events.
 
 Top-level parameters named `gtm.*` (GTM adds `gtm.uniqueEventId` to pushes) never count as
