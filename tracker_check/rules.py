@@ -21,7 +21,7 @@ class Rule:
 
 E, W = Severity.ERROR, Severity.WARNING
 
-_RULES = (
+_RULES: tuple[Rule, ...] = (
     Rule(
         "missing-event",
         E,
@@ -128,9 +128,10 @@ _RULES = (
         "consent",
         E,
         "Tracking ran without the consent state the plan requires.",
-        "With `settings.consent: required`, every page must push `gtag('consent', 'default', "
-        "{...})` before its first planned event. An event that fires before any consent "
-        "default on its page is reported here.",
+        "With `settings.consent: required` (or `consent: {mode: required}`), every page must "
+        "push `gtag('consent', 'default', {...})` before its first planned event. An event that "
+        "fires before any consent default on its page is reported here. The other consent "
+        "rules have their own `consent-*` codes (docs/consent.md).",
     ),
     Rule(
         "step-failed",
@@ -200,6 +201,82 @@ _RULES = (
         "`quantity` (only the SKU is required: Matomo defaults the rest); `setEcommerceView` a "
         "numeric `price`; `setCustomDimension` a positive integer id. The pointer names the "
         "argument; a JavaScript number is expected where Matomo says number, not a string.",
+    ),
+)
+
+_RULES += (
+    Rule(
+        "consent-order",
+        E,
+        "Tracking started before the page's Consent Mode default.",
+        "Google Consent Mode needs `gtag('consent', 'default', {...})` before `gtm.js`, any "
+        "gtag `config` and any planned event, on every page (document). With the plan's "
+        "`consent:` section in `mode: auto` (its default) this is checked on pages that use "
+        "Consent Mode at all (the finding comes when the late default arrives and names what "
+        "ran first); `mode: required` asks it of every page. An `update` with no `default` "
+        "before it on its page (typical of a return visit whose stored choice is replayed "
+        "too early) is reported here too. See docs/consent.md.",
+    ),
+    Rule(
+        "consent-purposes",
+        W,
+        "A Consent Mode default leaves a v2 purpose unset.",
+        "The default should set all four Consent Mode v2 purposes: `ad_storage`, "
+        "`analytics_storage`, `ad_user_data` and `ad_personalization`. A missing "
+        "`ad_user_data` or `ad_personalization` is a warning; a missing `ad_storage` or "
+        "`analytics_storage` an error, since an unset purpose counts as granted. Judged at the "
+        "page's first record after its defaults, so a default split in two pushes is fine.",
+    ),
+    Rule(
+        "consent-denied",
+        E,
+        "A planned event fired while a purpose it needs was not granted.",
+        "An event's `consent: [analytics_storage, ...]` in the plan lists the purposes it "
+        "needs. Firing while one of them is denied or unset in the page's consent state "
+        "(Consent Mode default and updates) is reported, with the state at that push.",
+    ),
+    Rule(
+        "consent-override",
+        E,
+        "The page granted a purpose the user denied.",
+        "In a flow run under the `deny` or `ignore` consent choice (see the consent matrix in "
+        "docs/consent.md), a Consent Mode `default` or `update` that grants one of "
+        "`consent.deny_purposes` (default: the four v2 purposes), or a Matomo "
+        "`setConsentGiven`/`setCookieConsentGiven`, overrides the user's choice.",
+    ),
+    Rule(
+        "consent-cookie",
+        E,
+        "A tracking cookie was written while its purpose was not granted.",
+        "After each step the browser's cookies are read. A new or changed tracking cookie "
+        "(`_ga*`, `_gid`, `_gcl_*`, `_fbp`, `_uetsid`, `_pk_*`, ... plus the plan's "
+        "`consent.cookies`) is reported with the step that wrote it when its purpose was not "
+        "granted then: denied or unset in Consent Mode on a page that uses it, Matomo cookie "
+        "consent not given where Matomo asks for it, or, on a page with neither, a flow run "
+        "under the `deny` or `ignore` choice. Cookies given in a flow's `storage` do not count "
+        "until they change.",
+    ),
+    Rule(
+        "consent-request",
+        E,
+        "A request to an analytics or ads collector was attempted without consent.",
+        "Requests to known collectors (Google Analytics and Ads, Meta, Microsoft Ads, Matomo, "
+        "plus the plan's `consent.collectors`) are seen even when blocked. One attempted while "
+        "its purpose was denied is reported. Google hits that carry their own consent state "
+        "(`gcs=G100`: a cookieless ping of Consent Mode's advanced setup) only count when they "
+        "claim a purpose the page denied; Matomo requests only where Matomo asks for consent.",
+    ),
+    Rule(
+        "pii",
+        E,
+        "Personal data (an e-mail address, phone number, IBAN or card number) was pushed.",
+        "Every string pushed to a data layer, and every page URL's query string, is searched "
+        "for e-mail addresses, international phone numbers (and any number under a key named "
+        "like phone/tel/mobile), IBANs (with their check digits) and payment card numbers "
+        "(with a valid Luhn sum and a known card prefix). Hashes (a SHA-256 hex string) are "
+        "never personal data here. The value is masked in every report. `privacy.allow` lists "
+        "dotted paths never reported (`user_data.*`), `privacy.patterns` adds the plan's own "
+        "regular expressions, `privacy.pii` sets the severity (error, warn) or turns it off.",
     ),
 )
 

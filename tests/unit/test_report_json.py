@@ -89,7 +89,10 @@ def test_top_level_key_order_is_the_contract() -> None:
         "flows",
         "funnel",
     ]
-    assert list(doc["flows"][0]) == ["name", "status", "duration_ms", "steps", "events", "findings"]
+    assert list(doc["flows"][0]) == [
+        "name", "status", "duration_ms", "steps", "events", "findings",
+        "consent_choice", "matrix_flow",
+    ]  # fmt: skip
     assert doc["version"] == 1
 
 

@@ -8,6 +8,7 @@ import pytest
 from report_samples import SECRET, flows_report
 
 from tracker_check.models import Severity
+from tracker_check.plan.model import PrivacySpec
 from tracker_check.report.redact import MASK, prepare, redact, secrets_of
 from tracker_check.report.registry import FORMATS, RenderOptions, render
 
@@ -48,4 +49,11 @@ def test_dict_keys_and_tuples() -> None:
 
 def test_nothing_to_mask_keeps_values() -> None:
     report = dataclasses.replace(flows_report(), extras={})
+    plan = dataclasses.replace(report.plan, privacy=PrivacySpec(pii="off"))
+    report = dataclasses.replace(report, plan=plan)
     assert prepare(report) == report
+
+
+def test_personal_data_is_masked_without_secrets() -> None:
+    report = prepare(dataclasses.replace(flows_report(), extras={}))
+    assert report.flows[2].events[0].parameters == {"email": MASK}

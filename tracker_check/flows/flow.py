@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_check.capture.activity import Activity, NavigationWatch, probe
 from tracker_check.flows.artifacts import FlowArtifacts, slug
+from tracker_check.flows.consent_probe import ConsentWatch
 from tracker_check.flows.settle import cap_finding, settle_auto, settle_fixed
 from tracker_check.flows.steps import StepContext, StepFault, one_line, perform
 from tracker_check.flows.variables import UnknownVariable, Variables
@@ -149,6 +150,7 @@ class FlowRun:
         self.recorder: Any = None
         self.opened: FlowContext | None = None
         self.results: list[StepResult] = []
+        self.consent = ConsentWatch(plan, flow, list)  # replaced by the flow's own in act()
         self.failed = False
         self.crashed = False
         self.capped = False  # a settle of this flow hit the cap (reported once)
@@ -300,6 +302,7 @@ class FlowRun:
         self.t0 = self.last_action_end = time.monotonic()
         page = opened.page
         try:
+            self.consent = await ConsentWatch.open(self, opened, self.fs.base_url)
             page.on("pageerror", self._on_page_error)
             page.on("crash", lambda _: setattr(self, "crashed", True))
             navigated = False
@@ -335,6 +338,7 @@ class FlowRun:
         try:
             if not self.failed:
                 await self._flow_end()
+            await self.consent.after_step(self.opened.page, self.step)
             trace = await self._stop_trace(context, self.failed)
         finally:
             await context.close()
@@ -345,6 +349,7 @@ class FlowRun:
         seq = () if self.failed else self.flow.sequence
         flow_level = judge_sequence(seq, events, flow=self.flow.name)
         flow_level += judge_forbid(self.flow.forbid, events, flow=self.flow.name)
+        flow_level += self.consent.findings(events)
         by_step: dict[int, list[int]] = {}
         for e in events:
             if e.step is not None:
@@ -428,6 +433,7 @@ class FlowRun:
         for f in judged:
             self._add(f)
         await self._check_bypass(page)
+        await self.consent.after_step(page, i)
         bad = any(f.severity is Severity.ERROR for f in judged)
         return StepResult(
             i,

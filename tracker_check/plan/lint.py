@@ -16,6 +16,7 @@ from tracker_check.errors import PlanError
 from tracker_check.models import Finding
 from tracker_check.paths import is_index
 from tracker_check.plan.layers_lint import layer_findings
+from tracker_check.plan.lint_consent import consent_findings
 from tracker_check.plan.metaschema import context, did_you_mean, schema_findings
 from tracker_check.plan.model import STEP_ACTIONS, Plan
 from tracker_check.plan.parse import parse_plan
@@ -102,6 +103,7 @@ class _Checks:
         yield from self.uniques()
         yield from self.flows()
         yield from layer_findings(self.data, self.pos)
+        yield from consent_findings(self.data, self.pos, self._step, self._event_ref)
 
     def definition_names(self) -> Iterator[Finding]:
         # compiled schemas hold built-in GA4 definitions as `$defs/ga4.NAME`, next to the

@@ -32,6 +32,11 @@ STEP_ACTIONS = (
     "screenshot",
 )
 
+V2_PURPOSES = ("ad_storage", "analytics_storage", "ad_user_data", "ad_personalization")
+PURPOSES = (*V2_PURPOSES, "functionality_storage", "personalization_storage", "security_storage")
+IGNORE_CHOICE = "ignore"  # the consent choice of a user who never answers the banner
+DENYING_CHOICES = ("deny", IGNORE_CHOICE)  # choices under which `deny_purposes` stay denied
+
 DEFAULT_BLOCK_REQUESTS = (
     "*://*.google-analytics.com/*",
     "*://*.analytics.google.com/*",
@@ -70,6 +75,7 @@ class EventSpec:
     location: Location | None = None
     # `match:` criteria that identify the event in its tool (sources.layers.MatchRule)
     match: tuple[dict[str, Any], ...] = ()
+    consent: tuple[str, ...] = ()  # purposes that must be granted when it fires
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ class Expectation:
     max: int | None = None
     where: dict[str, Any] = field(default_factory=dict)  # dotted path -> expected value
     location: Location | None = None
+    when: tuple[str, ...] = ()  # consent choices it applies under (empty: all)
 
     @property
     def bounds_count(self) -> bool:
@@ -126,6 +133,57 @@ class Flow:
     location: Location | None = None
     start_expect: tuple[Expectation, ...] = ()  # `start: {url, expect, timeout}`
     start_timeout_ms: int | None = None
+    consent: tuple[str, ...] = ()  # the choices it runs under, as written (before expansion)
+    consent_choice: str | None = None  # after expansion: the one choice this flow runs under
+    base_name: str | None = None  # after expansion: the flow's own name (`checkout`)
+    storage: Storage | None = None  # cookies / localStorage given before the start
+    expect_by_consent: dict[str, ChoiceExpect] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceExpect:
+    """A flow's `expect_by_consent.<choice>`: `sequence` replaces, `forbid` adds."""
+
+    sequence: tuple[str, ...] | None = None
+    forbid: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCookie:
+    name: str
+    value: str
+    domain: str | None = None  # None: the start URL's host
+    path: str = "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Storage:
+    """What a return visitor's browser holds before the start (consent given earlier)."""
+
+    cookies: tuple[StoredCookie, ...] = ()
+    local_storage: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentSpec:
+    """The plan's `consent:` section (docs/consent.md)."""
+
+    mode: Literal["auto", "required", "off"] = "auto"
+    region: str | None = None  # the visitor's region for regional defaults (None: strictest)
+    deny_purposes: tuple[str, ...] = V2_PURPOSES
+    cookies: tuple[tuple[str, str], ...] = ()  # cookie-name glob -> purpose (plan's own)
+    collectors: tuple[tuple[str, str], ...] = ()  # URL glob -> purpose (plan's own)
+    choices: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # banner steps
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySpec:
+    """The plan's `privacy:` section: personal data in pushes and URLs."""
+
+    pii: Literal["error", "warn", "off"] = "error"
+    allow: tuple[str, ...] = ()  # dotted paths (`*` matches one segment) never reported
+    patterns: tuple[tuple[str, str], ...] = ()  # name -> ECMA-262 regex, the plan's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +202,8 @@ class Plan:
     definitions: dict[str, Any] = field(default_factory=dict)
     flows: tuple[Flow, ...] = ()
     source: str = "<plan>"  # file the plan was read from
+    consent: ConsentSpec | None = None  # None: no `consent:` section
+    privacy: PrivacySpec = field(default_factory=PrivacySpec)
 
     def layer_kind(self, name: str) -> str:
         return self.layer_kinds.get(name) or infer_kind(name)

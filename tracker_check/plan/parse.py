@@ -13,6 +13,7 @@ import re
 from typing import Any, NoReturn
 
 from tracker_check.errors import PlanError
+from tracker_check.plan.expand import expand_consent
 from tracker_check.plan.model import (
     DEFAULT_BLOCK_REQUESTS,
     STEP_ACTIONS,
@@ -23,6 +24,7 @@ from tracker_check.plan.model import (
     Settings,
     Step,
 )
+from tracker_check.plan.parse_consent import by_consent, consent, privacy, storage
 from tracker_check.plan.yamlpos import Positions, escape, plan_error
 from tracker_check.sources.layers import infer_kind
 
@@ -107,6 +109,8 @@ class _Parser:
             definitions=dict(self.mapping(data.get("definitions"), "/definitions")),
             flows=tuple(self.flow(f, f"/flows/{i}") for i, f in enumerate(flows)),
             source=self.pos.source,
+            consent=None if data.get("consent") is None else consent(self, data["consent"]),
+            privacy=privacy(self, self.mapping(data.get("privacy"), "/privacy")),
         )
 
     def layers(self, value: Any) -> dict[str, str]:
@@ -122,6 +126,13 @@ class _Parser:
             else:
                 self.fail(f"/data_layers/{i}", "expected a layer name or {name, kind}")
         return out
+
+    def steps(self, value: Any, ptr: str) -> tuple[Step, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(ptr, "expected a list of steps")
+        return tuple(self.step(s, f"{ptr}/{i}") for i, s in enumerate(value))
 
     def settings(self, s: dict[str, Any]) -> Settings:
         d = Settings()
@@ -172,6 +183,7 @@ class _Parser:
             scope=e.get("scope", "push"),
             location=self.pos.key(ptr),
             match=tuple(dict(m) for m in e.get("match") or () if isinstance(m, dict)),
+            consent=self.strings(e.get("consent"), f"{ptr}/consent"),
         )
 
     def flow(self, value: Any, ptr: str) -> Flow:
@@ -199,6 +211,11 @@ class _Parser:
             sequence=self.strings(expect.get("sequence"), f"{ptr}/expect/sequence"),
             forbid=self.strings(expect.get("forbid"), f"{ptr}/expect/forbid"),
             location=self.pos.value(ptr),
+            consent=self.strings(f.get("consent"), f"{ptr}/consent"),
+            storage=storage(self, f.get("storage"), f"{ptr}/storage"),
+            expect_by_consent=by_consent(
+                self, f.get("expect_by_consent"), f"{ptr}/expect_by_consent"
+            ),
         )
 
     def step(self, value: Any, ptr: str) -> Step:
@@ -260,6 +277,7 @@ class _Parser:
             max=e.get("max"),
             where=dict(self.mapping(e.get("where"), f"{ptr}/where")),
             location=self.pos.value(ptr),
+            when=self.strings(e.get("when"), f"{ptr}/when"),
         )
 
 
@@ -279,4 +297,4 @@ def _scroll_args(value: str | int | float) -> dict[str, Any]:
 
 def parse_plan(data: Any, positions: Positions) -> Plan:
     """Plain data that passed lint → `Plan` (positions give each spec its `location`)."""
-    return _Parser(positions).plan(data)
+    return expand_consent(_Parser(positions).plan(data))

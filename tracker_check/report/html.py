@@ -28,6 +28,7 @@ from tracker_check.report._format import (
     plural,
     summary_line,
 )
+from tracker_check.report._matrix import html_table, matrix
 from tracker_check.report.model import FlowResult, RunReport
 from tracker_check.report.redact import prepare
 from tracker_check.report.registry import RenderOptions
@@ -79,6 +80,7 @@ def render(report: RunReport, options: RenderOptions) -> str:
     body = [
         _header(report),
         _summary(report),
+        html_table(matrix(report)),
         parts.coverage_section(cov),
         parts.funnel(cov, _first_sightings(report)),
         _flows(report, options) if report.flows else _offline(report),

@@ -16,10 +16,12 @@ from typing import Any, BinaryIO
 import orjson
 
 from tracker_check import coverage
+from tracker_check.plan.model import Plan
 from tracker_check.report._format import clean_output, dump_json
 from tracker_check.report.model import FlowResult, RunReport, StepResult
 from tracker_check.report.redact import prepare
 from tracker_check.report.registry import RenderOptions
+from tracker_check.validate.consent import states as consent_states
 
 VERSION = 1
 
@@ -91,7 +93,7 @@ def _document(report: RunReport, *, events: Any, findings: Any) -> dict[str, Any
             "funnel": list(plan.funnel),
         },
         "summary": summary,
-        "flows": [_flow(fl) for fl in report.flows],
+        "flows": [_flow(fl, plan) for fl in report.flows],
         "events": events,
         "findings": findings,
         "extras": report.extras,
@@ -106,14 +108,24 @@ def summary_json(report: RunReport, cov: coverage.Coverage) -> dict[str, Any]:
     return summary
 
 
-def _flow(flow: FlowResult) -> dict[str, Any]:
+def _flow(flow: FlowResult, plan: Plan) -> dict[str, Any]:
+    spec = plan.flow(flow.name)
+    region = plan.consent.region if plan.consent is not None else None
+    events = []
+    for event, state in zip(flow.events, consent_states(flow.events, region), strict=True):
+        item = event.to_json()
+        if not state.empty:
+            item["consent"] = state.to_json()
+        events.append(item)
     return {
         "name": flow.name,
         "status": flow.status,
         "duration_ms": round(flow.duration_ms, 1),
         "steps": [_step(s) for s in flow.steps],
-        "events": [e.to_json() for e in flow.events],
+        "events": events,
         "findings": [f.to_json() for f in flow.findings],
+        "consent_choice": spec.consent_choice if spec is not None else None,
+        "matrix_flow": spec.base_name if spec is not None else None,
     }
 
 

@@ -5,10 +5,16 @@ Every reporter calls `prepare(report)` first, so no format can leak them: each o
 any string of the report (event parameters and raw records, URLs, findings, step labels,
 errors, extras, dict keys too) becomes MASK, and the `secrets` list itself is dropped.
 URL-encoded forms are masked as well, since a secret typed into a form often lands in a URL.
+
+Personal data is masked the same way (unless the plan's `privacy.pii` is `off`): every
+piece of text `validate.pii` recognizes (e-mail addresses, phone numbers, IBANs, card
+numbers, the plan's own patterns) in any string, plus the exact values found under
+phone-like keys of the report's events. `prepare` of an already prepared report is free.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import enum
 from collections.abc import Callable
@@ -16,6 +22,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, quote_plus
 
 from tracker_check.report.model import RunReport
+from tracker_check.validate.pii import PiiScanner
 
 MASK = "•••"
 SECRETS_KEY = "secrets"
@@ -35,16 +42,44 @@ def secrets_of(report: RunReport) -> tuple[str, ...]:
     return tuple(sorted(values, key=lambda s: (-len(s), s)))
 
 
+_PREPARED: collections.deque[RunReport] = collections.deque(maxlen=8)
+
+
 def prepare(report: RunReport) -> RunReport:
-    """The report every reporter renders: secrets masked, the secrets list removed."""
-    if SECRETS_KEY not in report.extras:
+    """The report every reporter renders: secrets and personal data masked, the secrets
+    list removed."""
+    if any(done is report for done in _PREPARED):
         return report
+    out = _prepare(report)
+    _PREPARED.append(out)
+    return out
+
+
+def _prepare(report: RunReport) -> RunReport:
     secrets = secrets_of(report)
     extras = {k: v for k, v in report.extras.items() if k != SECRETS_KEY}
-    if not secrets:
+    scanner = PiiScanner(report.plan.privacy)
+    fn: Callable[[str], str]
+    if scanner.active:
+        exact: set[str] = set()
+        for value in {h.value for e in report.all_events() for h in scanner.in_event(e)}:
+            exact |= {value, quote(value, safe=""), quote_plus(value)}
+        secrets = tuple(sorted({*secrets, *exact}, key=lambda s: (-len(s), s)))
+
+        def fn(text: str) -> str:
+            return scanner.mask_text(redact_text(text, secrets))
+
+    elif secrets:
+
+        def fn(text: str) -> str:
+            return redact_text(text, secrets)
+
+    elif SECRETS_KEY in report.extras:
         return dataclasses.replace(report, extras=extras)
-    masked = redact(dataclasses.replace(report, extras={}), secrets)
-    return dataclasses.replace(masked, extras=redact(extras, secrets))
+    else:
+        return report
+    masked = map_strings(dataclasses.replace(report, extras={}), fn)
+    return dataclasses.replace(masked, extras=map_strings(extras, fn))
 
 
 def redact_text(text: str, secrets: tuple[str, ...]) -> str:

@@ -27,6 +27,7 @@ from tracker_check.report._format import (
     summary_line,
     where,
 )
+from tracker_check.report._matrix import matrix, text_table
 from tracker_check.report.model import RunReport
 from tracker_check.report.redact import map_strings, prepare
 from tracker_check.report.registry import RenderOptions
@@ -59,6 +60,9 @@ def render(report: RunReport, options: RenderOptions) -> str:
             lines += _offline_section(section, report, options, paint)
     if lines[-1] != "":
         lines.append("")
+    table = text_table(matrix(report))
+    if table:
+        lines += [paint("bold", table[0]), *table[1:], ""]
     status_style = {"passed": "green", "failed": "red", "error": "red"}[report.status]
     lines.append(paint(status_style, summary_line(report)))
     cov = coverage.of_report(report)

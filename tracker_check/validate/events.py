@@ -15,6 +15,10 @@ offline EVENTS file). Per record:
   the document's merged model differ from the items in the push itself.
 - consent (`settings.consent: required`): a planned event on a document that has not yet
   pushed `gtag('consent', 'default', ...)`.
+- the plan's `consent:` section: `consent_rules.ConsentRules` (consent-order, -purposes,
+  -denied, -override) after the rules above, on page streams only.
+- pii (unless `privacy.pii: off`): personal data in any record or page URL (`pii`); the
+  standalone fast path folds the check into `fast_check`'s validity function.
 - GTAG_ARRAY -> gtag-array-command. DATA, COMMAND and FUNCTION records are never events.
 
 Top-level parameters named `gtm.*` (GTM adds `gtm.uniqueEventId` to pushes) never count as
@@ -38,9 +42,11 @@ from tracker_check.paths import is_index
 from tracker_check.plan.model import EventSpec, Plan
 from tracker_check.rules import rule
 from tracker_check.validate import findings
+from tracker_check.validate.consent_rules import ConsentRules
 from tracker_check.validate.engine import UNEXPECTED, EventSchema
 from tracker_check.validate.messages import display_path
 from tracker_check.validate.model_state import NO_VALUE, DocumentState, has_dotted_ecommerce
+from tracker_check.validate.pii import PiiScanner
 from tracker_check.validate.regex import PatternError
 
 _POLICY_SEVERITY = {"error": Severity.ERROR, "warn": Severity.WARNING}
@@ -86,7 +92,7 @@ class _Planned:
         # nothing but the schema to check on a lone record: no deprecation, uniqueness, model
         self.alone = not self.unique and self.deprecated is None and not self.model_scope
         # ... and on a page: no consent either
-        self.plain = self.alone and plan.settings.consent != "required"
+        self.plain = self.alone and not consent_checked(plan)
 
 
 UniqueKey = tuple[str, str, str]  # (event, dotted path, canonical JSON of the value)
@@ -107,7 +113,14 @@ class Validator:
         self.standalone = standalone
         self._planned = {name: _Planned(plan, spec) for name, spec in plan.events.items()}
         self._unplanned = _POLICY_SEVERITY.get(plan.settings.unplanned_events)
-        self._consent = plan.settings.consent == "required" and not standalone
+        self._consent = not standalone and (
+            plan.settings.consent == "required"
+            or (plan.consent is not None and plan.consent.mode == "required")
+        )
+        rules = ConsentRules(plan)
+        self._rules = rules if rules.active and not standalone else None
+        pii = PiiScanner(plan.privacy)
+        self._pii = pii if pii.active else None
         self._full_model = any(p.model_scope for p in self._planned.values())
         self._docs: dict[str, DocumentState] = {}
         self._seen: dict[UniqueKey, Event] = {}  # -> the first event that sent it
@@ -128,7 +141,10 @@ class Validator:
             return None
         if planned.deprecated is not None or planned.model_scope:
             return None
-        return planned.is_valid, bool(planned.unique)
+        if self._pii is None:
+            return planned.is_valid, bool(planned.unique)
+        is_valid, clean = planned.is_valid, self._pii.clean
+        return (lambda params: is_valid(params) and clean(params)), bool(planned.unique)
 
     def note_unique(self, event: Event) -> list[Finding]:
         """The `unique` values of a planned event whose schema check passed (see fast_check);
@@ -144,11 +160,12 @@ class Validator:
         """
         found: list[Finding] = []
         add, check = found.extend, self.check
-        if self._full_model or self.standalone:
+        if self._full_model or self.standalone or self._rules is not None:
             for event in events:
                 add(check(event))
             return found
         planned_get, docs = self._planned.get, self._docs
+        pii = self._pii.findings if self._pii is not None else None
         last_key: str | None = None
         doc: DocumentState | None = None
         for event in events:
@@ -172,14 +189,25 @@ class Validator:
                         doc.eco_push(event)
                         if not planned.is_valid(params):
                             add(self._violations(event, planned, params))
+                        if pii is not None:
+                            add(pii(event))
                         continue
             add(check(event))
         return found
 
     def check(self, event: Event) -> list[Finding]:
+        found = self._check(event)
         if event.source == "matomo":  # the tracker's argument rules hold planned or not
-            return [*self._check(event), *findings.matomo_arguments(event)]
-        return self._check(event)
+            found = [*found, *findings.matomo_arguments(event)]
+        if self._rules is not None:
+            more = self._rules.check(event)
+            if more:
+                found = [*found, *more]
+        if self._pii is not None:
+            more = self._pii.findings(event)
+            if more:
+                found = [*found, *more]
+        return found
 
     def _check(self, event: Event) -> list[Finding]:
         if self.standalone:
@@ -341,6 +369,13 @@ def _get(value: Any, parts: tuple[str | int, ...]) -> Any:
         else:
             return NO_VALUE
     return value
+
+
+def consent_checked(plan: Plan) -> bool:
+    """Does the plan ask for consent rules on pages (settings.consent or `consent:`)?"""
+    return plan.settings.consent == "required" or (
+        plan.consent is not None and plan.consent.mode != "off"
+    )
 
 
 def validate_events(plan: Plan, events: Iterable[Event]) -> list[Finding]:
