@@ -5,9 +5,13 @@ r"""Capture speed: pushes/s reaching Python, and the hook's cost per page load.
 1. Throughput: one page pushes N GA4 ecommerce events (a) in one task and (b) spread over
    100 tasks; we time from the start of the pushes until the Recorder holds all N.
    Target: >= 10,000 events/s.
+   (c) is (a) in a page that first replaced JSON.stringify and added Array.prototype.toJSON:
+   every send then puts Playwright's globals back for the call (hook.js `swapIn`).
 2. Hook overhead: `page.goto` of a small page that pushes one event, in a context with the
    Recorder attached vs a bare context, interleaved, many repetitions; median of each.
    Target: <= 10 ms extra per page.
+3. Hook cost itself: the time hook.js takes to run in a fresh page (performance.now() around
+   evaluating it), median of the repetitions — what every navigation and frame pays.
 
 The nightly-sized property run of the capture (tests/browser/test_capture_hypothesis.py):
 
@@ -31,7 +35,7 @@ from pathlib import Path
 from playwright.async_api import async_playwright
 
 from tracker_check.capture.browser import launch, new_context
-from tracker_check.capture.recorder import Recorder
+from tracker_check.capture.recorder import Recorder, hook_script
 from tracker_check.serve import serve
 
 PAGE = """<!doctype html><html><head><title>bench</title>
@@ -48,6 +52,11 @@ GA4_PUSH = """(n) => {
       items: [item(i), item(i + 1)]}});
   }
   return performance.now() - t0;
+}"""
+
+HOSTILE = """() => {
+  JSON.stringify = function () { throw new Error("poisoned"); };
+  Array.prototype.toJSON = function () { return "[array]"; };
 }"""
 
 GA4_SPREAD = """([n, tasks]) => new Promise((done) => {
@@ -78,6 +87,7 @@ async def throughput(browser, base: str, n: int) -> None:  # type: ignore[no-unt
     for label, script, arg, expected in (
         ("one task ", GA4_PUSH, n // 2, n),  # n/2 loops x 2 pushes (clear + event)
         ("100 tasks", GA4_SPREAD, [n, 100], n),
+        ("one task, JSON poisoned", GA4_PUSH, n // 2, n),
     ):
         context = await new_context(browser)
         recorder = Recorder()
@@ -85,6 +95,8 @@ async def throughput(browser, base: str, n: int) -> None:  # type: ignore[no-unt
         page = await context.new_page()
         await page.goto(f"{base}/bench.html")
         await wait_count(recorder, 1)
+        if "poisoned" in label:
+            await page.evaluate(HOSTILE)
         start_count = len(recorder.events)
         t0 = time.perf_counter()
         in_page = await page.evaluate(script, arg)
@@ -120,6 +132,22 @@ async def overhead(browser, base: str, reps: int) -> None:  # type: ignore[no-un
     await bare.close()
 
 
+async def hook_cost(browser, base: str, reps: int) -> None:  # type: ignore[no-untyped-def]
+    bare = await new_context(browser)
+    page = await bare.new_page()
+    script = hook_script(("dataLayer", "_paq", "adobeDataLayer", "digitalData"))
+    measure = "(s) => { const t0 = performance.now(); (0, eval)(s); return performance.now() - t0 }"
+    times = []
+    for i in range(reps):
+        await page.goto(f"{base}/bench.html?cost{i}")
+        times.append(await page.evaluate(measure, script))
+    print(
+        f"hook.js run time per page (4 layer names): median {statistics.median(times):.3f} ms,"
+        f" p90 {sorted(times)[int(reps * 0.9)]:.3f} ms (n={reps})"
+    )
+    await bare.close()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
@@ -135,6 +163,7 @@ async def main() -> None:
                     print(f"browser: {browser.version}; cpus: {os.cpu_count()}; load: {load:.1f}")
                     await throughput(browser, base, args.events)
                     await overhead(browser, base, args.reps)
+                    await hook_cost(browser, base, args.reps)
                 finally:
                     await browser.close()
 

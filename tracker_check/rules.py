@@ -153,7 +153,9 @@ _RULES: tuple[Rule, ...] = (
         E,
         "The page wrote to the data layer without `push`.",
         "After a step the array held more items than the pushes seen: the page assigned by "
-        "index or replaced `push` without chaining. GTM does not see such writes either. The "
+        "index, or defined its own `push` over the one in place (`Object.defineProperty`) or "
+        "deleted it. GTM does not see such writes either. (A `push` assigned with `=`, as GTM, "
+        "Adobe's data layer and Matomo do, is captured.) The "
         "missed items are recovered from the array and shown in the finding.",
     ),
     Rule(
@@ -164,6 +166,16 @@ _RULES: tuple[Rule, ...] = (
         "still push. A page that keeps pushing, polls, or holds a request open is judged once "
         "`settings.settle_cap` (default 2 s) has passed; the message says what was still "
         "pending. A push due later than that is not waited for. Reported once per flow.",
+    ),
+    Rule(
+        "capture-error",
+        E,
+        "A message from the page's capture hook could not be read.",
+        "The in-page hook sends every push as one versioned message; one that is not JSON, has "
+        "another version or lacks a field is dropped and reported here (with the reason and "
+        "where in the message), never a crash. Its pushes are missing from the run. Typical "
+        "cause: a page script calling the hook's binding itself, or a hook and a tracker-check "
+        "of different versions.",
     ),
     Rule(
         "plan-error",

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 import pytest
@@ -21,11 +21,38 @@ from tracker_check.models import Event
 from tracker_check.serve import QuietHandler, serve
 
 CAPTURE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "capture"
+VENDOR_DIR = CAPTURE_DIR.parent / "vendor"  # real third-party libraries, served as /vendor/
+TRACKER_PATH = "/matomo.php"  # the Matomo tracker endpoint, answered here with 204
 CSP = "script-src 'self'"
 
 
 class CaptureHandler(QuietHandler):
-    """Static files, plus what a static server cannot do: POST, and a strict CSP on /csp/."""
+    """Static files (and /vendor/), plus what a static server cannot do: POST, a strict CSP
+    on /csp/, and Matomo's tracking requests (kept in `tracked`, answered 204)."""
+
+    tracked: ClassVar[list[str]] = []
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith("/vendor/"):
+            rel = path.split("?", 1)[0].removeprefix("/vendor/")
+            target = (VENDOR_DIR / rel).resolve()
+            if VENDOR_DIR in target.parents:
+                return str(target)
+        return super().translate_path(path)
+
+    def _tracker_hit(self) -> bool:
+        if not self.path.startswith(TRACKER_PATH):
+            return False
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        CaptureHandler.tracked.append(f"{self.path} {body}".strip())
+        self.send_response(204)
+        self.end_headers()
+        return True
+
+    def do_GET(self) -> None:
+        if not self._tracker_hit():
+            super().do_GET()
 
     def end_headers(self) -> None:
         if self.path.startswith("/csp/"):
@@ -33,6 +60,8 @@ class CaptureHandler(QuietHandler):
         super().end_headers()
 
     def do_POST(self) -> None:
+        if self._tracker_hit():
+            return
         length = int(self.headers.get("Content-Length") or 0)
         form = parse_qs(self.rfile.read(length).decode("utf-8"))
         email = form.get("email", [""])[0]

@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tracker_check import sources
+from tracker_check.capture import wire
 from tracker_check.capture.activity import activity_script
+from tracker_check.capture.wire import JSONValue
 from tracker_check.models import Event, Finding
 from tracker_check.rules import rule
 
@@ -31,7 +33,8 @@ if TYPE_CHECKING:
 
 BINDING = "__trackerCheckEmit"
 HELPER = "__trackerCheck__"
-_CHECK_JS = f"() => (window.{HELPER} ? window.{HELPER}.check(true) : [])"
+# answers wire-format JSON text (wire.Message with `checks`), or null in a realm without the hook
+_CHECK_JS = f"() => (window.{HELPER} ? window.{HELPER}.check(true) : null)"
 
 
 @cache
@@ -114,13 +117,18 @@ class Recorder:
         *,
         block_requests: Sequence[str] = (),
         on_event: Callable[[Event], None] | None = None,
+        layers: sources.Layers | None = None,
     ) -> None:
         self.data_layers = tuple(data_layers)
+        # the plan's layer kinds and `match:` rules (sources.layers_for); per-page tool state
+        self.normalizer = sources.Normalizer(layers or sources.Layers())
         self.block_requests = tuple(block_requests)
         self.on_event = on_event
         self.events: list[Event] = []
         self.blocked_requests: list[str] = []
         self.recovered: set[int] = set()  # indexes of events recovered by the bypass check
+        # capture-error findings (unreadable messages) until the next bypass check hands them over
+        self.capture_errors: list[Finding] = []
         self.last_event_time: float = 0.0
         self.started = time.time() * 1000
         self._flow: str | None = None
@@ -135,16 +143,17 @@ class Recorder:
     # -- records -> events -------------------------------------------------------------------
     def _add(
         self,
-        raw: Any,
+        raw: JSONValue,
         *,
         data_layer: str,
         url: str | None,
         document: str,
         frame_url: str | None,
-        t: Any,
-    ) -> Event:
-        page_time = float(t) if isinstance(t, int | float) else time.time() * 1000
-        event = sources.normalize(
+        page_time: float,
+    ) -> list[Event]:
+        """One raw record -> its events (a CEDDL snapshot may give several, or none)."""
+        out = []
+        for event in self.normalizer.events(
             raw,
             data_layer=data_layer,
             index=len(self.events),
@@ -152,36 +161,37 @@ class Recorder:
             document=document,
             frame_url=frame_url,
             time=max(0.0, page_time - self.started),
-        )
-        if self._flow is not None or self._step is not None:
-            event = dataclasses.replace(event, flow=self._flow, step=self._step)
-        self.events.append(event)
-        self.last_event_time = time.monotonic()
-        if self.on_event is not None:
-            self.on_event(event)
-        return event
+        ):
+            event = dataclasses.replace(event, index=len(self.events))
+            if self._flow is not None or self._step is not None:
+                event = dataclasses.replace(event, flow=self._flow, step=self._step)
+            self.events.append(event)
+            out.append(event)
+            self.last_event_time = time.monotonic()
+            if self.on_event is not None:
+                self.on_event(event)
+        return out
 
-    def _on_batch(self, source: Any, payload: Any) -> None:
-        try:
-            batch = json.loads(payload) if isinstance(payload, str) else payload
-        except ValueError:
-            return
-        if not isinstance(batch, list):
-            return
-        page_url = _page_url(source)
-        for rec in batch:
-            if not isinstance(rec, dict):
-                continue
-            href = rec.get("href") or None
-            in_frame = bool(rec.get("frame"))
+    def _add_records(self, message: wire.Message, page_url: str | None) -> None:
+        for rec in message.records:
             self._add(
-                rec.get("item"),
-                data_layer=str(rec.get("dl") or "dataLayer"),
-                url=(page_url or href) if in_frame else href,
-                document=str(rec.get("doc") or "0"),
-                frame_url=href if in_frame else None,
-                t=rec.get("t"),
+                rec.item,
+                data_layer=rec.data_layer,
+                url=(page_url or rec.href) if message.frame else rec.href,
+                document=message.document,
+                frame_url=rec.href if message.frame else None,
+                page_time=rec.time,
             )
+
+    def _on_batch(self, source: object, payload: object) -> None:
+        """The binding: one message per microtask from every page and frame of the context."""
+        page_url = _page_url(source)
+        try:
+            message = wire.parse_message(payload)
+        except wire.WireError as exc:
+            self.capture_errors.append(_capture_error(str(exc), page_url, self))
+            return
+        self._add_records(message, page_url)
 
     # -- request blocking --------------------------------------------------------------------
     async def _abort(self, route: Route) -> None:
@@ -214,7 +224,7 @@ class Recorder:
     # -- bypass check ------------------------------------------------------------------------
     async def check_bypass(self, page: Page) -> list[Finding]:
         """Items in a data layer array that no `push` delivered, in every frame of `page`."""
-        results = []
+        results: list[tuple[object, str]] = []
         for frame in page.frames:
             try:
                 # a page busy in a long script never answers: give up on it, don't hang the run
@@ -225,7 +235,7 @@ class Recorder:
         return self._bypass_findings(results, page.url)
 
     def check_bypass_sync(self, page: SyncPage) -> list[Finding]:
-        results = []
+        results: list[tuple[object, str]] = []
         for frame in page.frames:
             try:
                 results.append((frame.evaluate(_CHECK_JS), frame.url))
@@ -233,52 +243,70 @@ class Recorder:
                 continue
         return self._bypass_findings(results, page.url)
 
-    def _bypass_findings(self, results: list[tuple[Any, str]], page_url: str) -> list[Finding]:
-        findings = []
-        for checks, _frame_url in results:
-            for check in checks if isinstance(checks, list) else []:
-                missed = check.get("missed") or []
-                if not missed:
+    def _bypass_findings(self, results: list[tuple[object, str]], page_url: str) -> list[Finding]:
+        """Each frame's check answer -> recovered events and findings; also hands over the
+        capture errors (malformed messages) seen since the last check."""
+        findings, self.capture_errors = self.capture_errors, []
+        for answer, _frame_url in results:
+            if answer is None:  # a frame without the hook (about:blank before init)
+                continue
+            try:
+                message = wire.parse_message(answer)
+            except wire.WireError as exc:
+                findings.append(_capture_error(str(exc), page_url, self))
+                continue
+            self._add_records(message, page_url)
+            for check in message.checks:
+                if not check.missed:
                     continue
-                name = str(check.get("dl"))
-                href = check.get("href") or None
-                in_frame = bool(check.get("frame"))
-                recovered = []
-                for m in missed:
-                    event = self._add(
-                        m.get("item"),
-                        data_layer=name,
-                        url=page_url if in_frame else href,
-                        document=str(check.get("doc") or "0"),
-                        frame_url=href if in_frame else None,
-                        t=check.get("t"),
+                recovered = [
+                    event
+                    for m in check.missed
+                    for event in self._add(
+                        m.item,
+                        data_layer=check.data_layer,
+                        url=page_url if message.frame else check.href,
+                        document=message.document,
+                        frame_url=check.href if message.frame else None,
+                        page_time=check.time,
                     )
-                    self.recovered.add(event.index)
-                    recovered.append(event)
-                findings.append(_bypass_finding(name, missed, recovered, href, self))
+                ]
+                self.recovered.update(e.index for e in recovered)
+                findings.append(_bypass_finding(check, recovered, self))
         return findings
 
 
-def _bypass_finding(
-    name: str, missed: list[Any], events: list[Event], url: str | None, rec: Recorder
-) -> Finding:
+def _bypass_finding(check: wire.Check, events: list[Event], rec: Recorder) -> Finding:
     r = rule("capture-bypassed")
-    where = ", ".join(str(m.get("index")) for m in missed)
+    name = check.data_layer
+    where = ", ".join(str(m.index) for m in check.missed)
     return Finding(
         "capture-bypassed",
         r.severity,
-        f"{len(missed)} item(s) reached {name} without push (array index {where})",
+        f"{len(check.missed)} item(s) reached {name} without push (array index {where})",
         flow=rec._flow,
         step=rec._step,
         event=events[0].name if len(events) == 1 else None,
-        event_index=events[0].index,
-        actual=[m.get("item") for m in missed],
-        hint=f"write to {name} with {name}.push(...) and keep push chained when wrapping it",
+        event_index=events[0].index if events else None,
+        actual=[m.item for m in check.missed],
+        hint=f"write to {name} with {name}.push(...), and assign push with = when wrapping it",
+        url=check.href,
+    )
+
+
+def _capture_error(reason: str, url: str | None, rec: Recorder) -> Finding:
+    return Finding(
+        "capture-error",
+        rule("capture-error").severity,
+        f"a capture message from the page could not be read: {reason}",
+        flow=rec._flow,
+        step=rec._step,
+        hint="is a page script calling __trackerCheckEmit itself? (its pushes are not in the run)",
         url=url,
     )
 
 
-def _page_url(source: Any) -> str | None:
+def _page_url(source: object) -> str | None:
     try:
         page = source.get("page") if isinstance(source, dict) else None
         return str(page.url) if page is not None else None

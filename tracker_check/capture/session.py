@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tracker_check import sources
 from tracker_check.capture.browser import launch, new_context
 from tracker_check.capture.recorder import Recorder
 from tracker_check.errors import BrowserError, UsageError
@@ -47,12 +48,13 @@ async def record_url(
     browser_path: str | None = None,
     connect: str | None = None,
     quiet_ms: int = 500,
+    layers: sources.Layers | None = None,
 ) -> Recording:
     """Load `url`, capture every data-layer record until `quiet_ms` pass without one."""
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
 
-    recorder = Recorder(data_layers, block_requests=block_requests)
+    recorder = Recorder(data_layers, block_requests=block_requests, layers=layers)
     async with async_playwright() as p:
         browser = await launch(p, browser_path=browser_path, connect=connect)
         try:

@@ -151,6 +151,7 @@ def record(
     def body() -> None:
         from tracker_check.capture.session import record_flow, record_url
         from tracker_check.plan.model import DEFAULT_BLOCK_REQUESTS
+        from tracker_check.sources import layers_for
 
         _check_usage(url, flow, plan, base_url, wait_ms)
         loaded = None
@@ -185,6 +186,7 @@ def record(
                     browser_path=browser_path,
                     connect=connect,
                     quiet_ms=DEFAULT_WAIT_MS if wait_ms is None else wait_ms,
+                    layers=None if loaded is None else layers_for(loaded),
                 )
             )
         _write(recording, output)  # what the page pushed is kept, whatever its status

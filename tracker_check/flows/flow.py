@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tracker_check import sources
 from tracker_check.capture.activity import Activity, NavigationWatch, probe
 from tracker_check.flows.artifacts import FlowArtifacts, slug
 from tracker_check.flows.consent_probe import ConsentWatch
@@ -86,7 +87,11 @@ async def open_flow_context(browser: Browser, plan: Plan, trace: str = "off") ->
     from tracker_check.capture.browser import new_context
     from tracker_check.capture.recorder import Recorder
 
-    recorder = Recorder(plan.data_layers, block_requests=plan.settings.block_requests)
+    recorder = Recorder(
+        plan.data_layers,
+        block_requests=plan.settings.block_requests,
+        layers=sources.layers_for(plan),
+    )
     navigations = NavigationWatch()
     context = await new_context(browser)
     try:

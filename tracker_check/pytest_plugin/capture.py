@@ -152,4 +152,10 @@ def _new_recorder(plan: Plan | None) -> Recorder:
 
     if plan is None:
         return Recorder()
-    return Recorder(data_layers=plan.data_layers, block_requests=plan.settings.block_requests)
+    from tracker_check import sources
+
+    return Recorder(
+        data_layers=plan.data_layers,
+        block_requests=plan.settings.block_requests,
+        layers=sources.layers_for(plan),
+    )
