@@ -25,7 +25,7 @@ from .demo_runs import DemoRuns, demo_fixture, expected_codes  # noqa: F401 - fi
 
 pytestmark = pytest.mark.browser
 
-# The events the six regressions break (docs/demo.md, "The broken shop").
+# The events the eight regressions break (docs/demo.md, "The broken shop").
 BROKEN_EVENTS = {
     "filter_apply",
     "add_to_cart",

@@ -99,3 +99,11 @@ def test_settle_auto_asks_until_an_answer_is_quiet() -> None:
     settled = asyncio.run(main())
     assert not settled.capped and len(asked) == 5 and settled.pushes == 1
     assert asked == sorted(asked, reverse=True) and asked[0] <= 5000
+
+
+def test_a_quiet_answer_that_arrives_after_the_cap_is_still_quiet() -> None:
+    settled = rule().judge(IDLE, now=102.5, pushed=False, pushes=0)
+    assert isinstance(settled, Settled) and not settled.capped
+    capped = rule().judge(Activity(active=True), now=102.5, pushed=False, pushes=0)
+    assert isinstance(capped, Settled) and capped.capped
+    assert capped.reason() == "timers and requests kept running"

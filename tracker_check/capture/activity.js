@@ -97,7 +97,13 @@
       };
       id = apply(original, this, args);
       try {
-        mapSet(timers, id, { due: now() + ms, every: repeat, counted: counted, ticked: false });
+        mapSet(timers, id, {
+          due: now() + ms,
+          delay: ms,
+          every: repeat,
+          counted: counted,
+          ticked: false,
+        });
       } catch (e) {}
       return id;
     };
@@ -291,13 +297,15 @@
     return busy;
   }
 
-  function snapshot(horizon) {
+  function snapshot(horizon, maxDelay) {
     var t = now();
     var timerCount = 0;
     var next = -1;
     mapEach(timers, function (entry) {
       // an interval holds the page until its first tick only; a deep chain not at all
       if (entry.every ? entry.ticked : !entry.counted) return;
+      // a timer set for longer than the cap (a toast hidden after 3 s) is never waited for
+      if (entry.delay > maxDelay) return;
       var left = entry.due - t;
       if (left <= horizon) {
         timerCount++;
@@ -324,15 +332,16 @@
     };
   }
 
-  // What could still push within `horizon` ms. Answered after the page rendered two frames and
+  // What could still push within `horizon` ms (timers: only those set for at most `maxDelay`
+  // ms, the cap). Answered after the page rendered two frames and
   // ran one more task: what a rendering update dispatches (transitionend, IntersectionObserver
   // callbacks, requestAnimationFrame) and what a task later brings (postMessage, observers)
   // has run by then, and its pushes reached Python before this answer does. `active`: a
   // counted timer ran or a request ended meanwhile (its consequences may follow: ask again).
-  function pending(horizon) {
+  function pending(horizon, maxDelay) {
     var before = activity;
     var answer = function () {
-      var out = snapshot(horizon);
+      var out = snapshot(horizon, maxDelay);
       out.active = activity !== before;
       return out;
     };
@@ -372,7 +381,13 @@
     wrapXhr();
   } catch (e) {}
   defineProperty(window, NAME, {
-    value: { pending: pending },
+    // `timeout`: the original setTimeout, for tracker-check's own in-page waits (not activity)
+    value: {
+      pending: pending,
+      timeout: function (fn, ms) {
+        return apply(rawSetTimeout, window, [fn, ms]);
+      },
+    },
     configurable: false,
     enumerable: false,
     writable: false,

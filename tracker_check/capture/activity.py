@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page as SyncPage
 
 NAME = "__trackerCheckActivity__"
-_PENDING_JS = f"h => (window.{NAME} ? window.{NAME}.pending(h) : null)"
+_PENDING_JS = f"([h, d]) => (window.{NAME} ? window.{NAME}.pending(h, d) : null)"
 # a frame that has not answered after this long is busy in a script, whatever the cap: a
 # loaded machine's slow answer near the cap is not mistaken for one
-UNANSWERED_S = 1.0
+UNANSWERED_S = 5.0
 
 
 @cache
@@ -115,9 +115,9 @@ def parse(raw: object) -> Activity:
     )
 
 
-async def _frame(frame: Frame, horizon_ms: float, timeout_s: float) -> Activity:
+async def _frame(frame: Frame, args: list[float], timeout_s: float) -> Activity:
     try:
-        raw = await asyncio.wait_for(frame.evaluate(_PENDING_JS, horizon_ms), timeout_s)
+        raw = await asyncio.wait_for(frame.evaluate(_PENDING_JS, args), timeout_s)
     except TimeoutError:
         return Activity(unanswered=1)
     except Exception:  # detached or navigating: a navigation is what keeps it busy
@@ -125,20 +125,25 @@ async def _frame(frame: Frame, horizon_ms: float, timeout_s: float) -> Activity:
     return parse(raw)
 
 
-async def probe(pages: Iterable[Page], horizon_ms: float, navigations: int = 0) -> Activity:
-    """Ask every frame of every open page what could push within `horizon_ms`. A frame busy in
+async def probe(
+    pages: Iterable[Page], horizon_ms: float, cap_ms: float, navigations: int = 0
+) -> Activity:
+    """Ask every frame of every open page what could push within `horizon_ms` (timers set for
+    longer than `cap_ms` are never waited for). A frame busy in
     a long script cannot answer: it is waited for until the horizon (the cap, at least
     `UNANSWERED_S`), then counts as busy — a slow answer from a loaded machine is an answer."""
     timeout_s = max(UNANSWERED_S, horizon_ms / 1000)
     frames = [f for p in pages if not p.is_closed() for f in p.frames]
     total = Activity(navigations=navigations)
     with contextlib.suppress(Exception):
-        for found in await asyncio.gather(*(_frame(f, horizon_ms, timeout_s) for f in frames)):
+        for found in await asyncio.gather(
+            *(_frame(f, [horizon_ms, cap_ms], timeout_s) for f in frames)
+        ):
             total = total + found
     return total
 
 
-def probe_sync(pages: Iterable[SyncPage], horizon_ms: float) -> Activity:
+def probe_sync(pages: Iterable[SyncPage], horizon_ms: float, cap_ms: float) -> Activity:
     """`probe` for Playwright's sync API (the pytest plugin). A frame that cannot answer counts
     as navigating: the caller bounds the whole settle by its cap."""
     total = Activity()
@@ -147,7 +152,7 @@ def probe_sync(pages: Iterable[SyncPage], horizon_ms: float) -> Activity:
             continue
         for frame in page.frames:
             try:
-                total = total + parse(frame.evaluate(_PENDING_JS, horizon_ms))
+                total = total + parse(frame.evaluate(_PENDING_JS, [horizon_ms, cap_ms]))
             except Exception:
                 if not frame.is_detached():
                     total = total + Activity(navigations=1)

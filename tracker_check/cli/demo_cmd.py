@@ -37,7 +37,7 @@ def demo_site(broken: bool) -> tuple[Path, Path]:
 
 def demo(
     broken: Annotated[
-        bool, typer.Option("--broken", help="Audit the release with six tracking regressions.")
+        bool, typer.Option("--broken", help="Audit the release with eight tracking regressions.")
     ] = False,
     workers: WorkersOpt = 2,
     fmt: FormatOpt = Format.text,
@@ -58,7 +58,7 @@ def demo(
 
         plan_file, site = demo_site(broken)
         if not quiet:
-            which = "broken release (six regressions)" if broken else "shop"
+            which = "broken release (eight regressions)" if broken else "shop"
             err(f"tracker-check demo: {which} at {site}, plan {plan_file}")
         options = RunOptions(
             workers=workers,

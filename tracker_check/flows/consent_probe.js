@@ -61,7 +61,10 @@ async () => {
     return null;
   };
   try {
-    return await Promise.race([read(), new Promise((ok) => setTimeout(() => ok(null), 1000))]);
+    // the activity probe's own timer: one the page's settling does not wait for
+    const activity = window.__trackerCheckActivity__;
+    const later = (activity && activity.timeout) || setTimeout;
+    return await Promise.race([read(), new Promise((ok) => later(() => ok(null), 1000))]);
   } catch (e) {
     return null;
   }

@@ -244,7 +244,9 @@ class FlowRun:
         opened = self.opened
         if opened is None:
             return Activity()
-        return await probe(opened.context.pages, horizon_ms, opened.navigations.pending)
+        return await probe(
+            opened.context.pages, horizon_ms, self.fs.settle_cap_ms, opened.navigations.pending
+        )
 
     async def _wait_event(self, name: str, timeout_ms: float) -> None:
         # a wait also accepts the event fired since the last step that acted on the page (e.g.

@@ -42,6 +42,8 @@ class Settled:
             parts.append(self.busy.describe())
         if self.pushes:
             parts.append(f"{self.pushes} push(es) kept arriving")
+        if not parts and self.busy is not None and self.busy.active:
+            parts.append("timers and requests kept running")
         return "; ".join(parts) or "nothing pending"
 
 
@@ -85,10 +87,11 @@ class AutoSettle:
     def judge(self, activity: Activity, now: float, pushed: bool, pushes: int) -> float | Settled:
         """`activity`: the probe's answer; `pushed`: a push arrived while it was asked."""
         waited = (now - self.begun) * 1000
+        if not (activity.busy or activity.active or pushed):
+            # quiet, even if this answer took us past the cap (a loaded machine answers late)
+            return Settled(waited, pushes=pushes - self.pushes_before)
         if now >= self.cap_at:
             return Settled(waited, True, activity, pushes - self.pushes_before)
-        if not (activity.busy or activity.active or pushed):
-            return Settled(waited, pushes=pushes - self.pushes_before)
         # something happened: ask again at once; something pending: in a moment
         wait = POLL_MS / 1000 if activity.busy else 0.0
         return min(wait, self.cap_at - now)

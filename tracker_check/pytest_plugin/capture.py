@@ -106,7 +106,7 @@ class DataLayer:
         while True:
             before = len(self.recorder.events)
             # pushes arrive only during a Playwright call: the probe's evaluate is one
-            activity = probe_sync(self.open_pages(), rule.horizon_ms(time.monotonic()))
+            activity = probe_sync(self.open_pages(), rule.horizon_ms(time.monotonic()), cap_ms)
             count = len(self.recorder.events)
             verdict = rule.judge(activity, time.monotonic(), count != before, count)
             if isinstance(verdict, Settled):
