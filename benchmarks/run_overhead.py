@@ -69,7 +69,7 @@ async def bare(plan: Plan, base_url: str, shots: Path) -> tuple[float, float]:
             context = await new_context(browser)
             page = await context.new_page()
             variables = Variables(flow.vars, os.environ)
-            for step in all_steps(flow):
+            for _, step in all_steps(flow):
                 ctx = StepContext(
                     page,
                     base_url,
@@ -78,7 +78,7 @@ async def bare(plan: Plan, base_url: str, shots: Path) -> tuple[float, float]:
                     no_wait,
                 )
                 t_step = time.monotonic()
-                await perform(step.action, variables.sub(step.args), ctx)
+                await perform(variables.step(step), ctx)
                 performing += time.monotonic() - t_step
             await context.close()
         await browser.close()
@@ -126,7 +126,7 @@ def overhead(plan_path: Path, site: Path, rounds: int) -> float:
     # can hide in quiet time. Each flow's end also waits for quiet (late pushes), before the
     # next flow with one worker: up to one more period per flow whose last step did not settle.
     counted = sum(any(x.bounds_count for x in s.expect) for f in plan.flows for s in f.steps)
-    ends = sum(not any(x.bounds_count for x in all_steps(f)[-1].expect) for f in plan.flows)
+    ends = sum(not any(x.bounds_count for x in all_steps(f)[-1][1].expect) for f in plan.flows)
     settle_s = plan.settings.settle_ms / 1000
     quiet_s = counted * settle_s
     t_bare, t_steps = statistics.median(bare_times), statistics.median(step_times)
