@@ -15,7 +15,10 @@ from tracker_check.plan.load import load_plan
 pytestmark = pytest.mark.browser
 
 SITE = Path(__file__).resolve().parents[2] / "fixtures" / "flows" / "site"
-HEAD = "version: 1\nname: events\nsettings: {unplanned_events: ignore, additional_parameters: ignore, settle: 100ms}\n"
+HEAD = (
+    "version: 1\nname: events\n"
+    "settings: {unplanned_events: ignore, additional_parameters: ignore, settle: 100ms}\n"
+)
 EVENTS = "events:\n  page_view: {}\n  add_to_cart: {}\n"
 
 

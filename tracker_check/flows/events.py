@@ -6,11 +6,13 @@ Handlers consume them: the progress line (`flows.progress`), the report collecto
 For one flow the order is always
 
     FlowStarted, (StepStarted, [EventCaptured | FindingRaised]*, StepFinished)*,
-    [EventCaptured | FindingRaised]* (its end), FlowEnded, FindingRaised* (the validator's),
-    FlowFinished
+    [EventCaptured | FindingRaised]* (its end, then sequence/forbid), FlowEnded,
+    FindingRaised* (the validator's), FlowFinished
 
-with RunStarted first and RunFinished last. Flows of a run interleave with several workers;
-FlowFinished comes in plan order.
+with RunStarted first and RunFinished last; a step skipped after a failed one emits only
+its StepFinished; a run stopped by an unreachable site or a lost browser emits no FlowEnded
+for the flow it stopped in. Flows interleave with several workers; FlowFinished comes in plan
+order.
 """
 
 from __future__ import annotations

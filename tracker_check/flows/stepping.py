@@ -8,6 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tracker_check.flows import faults
+from tracker_check.flows.model import SiteUnreachable
 from tracker_check.flows.steps import StepContext, StepFault, perform
 from tracker_check.flows.variables import UnknownVariable
 from tracker_check.models import Severity
@@ -51,8 +52,6 @@ async def perform_step(
         shot = await asyncio.wait_for(perform(typed, ctx), limit / 1000 + 2)
     except StepFault as fault:
         if fault.unreachable and first_nav and isinstance(typed, Goto):
-            from tracker_check.flows.flow import SiteUnreachable
-
             raise SiteUnreachable(fault.message) from None
         return await _fail(run, page, step, t0, fault)
     except TimeoutError:
