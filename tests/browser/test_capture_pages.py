@@ -94,6 +94,26 @@ def test_an_item_recovered_by_the_bypass_check_is_not_recorded_again_by_a_copy(
     assert c.names() == ["by_index", "after"]
 
 
+def test_the_sync_bypass_check_gives_up_on_a_busy_page(
+    capture: Start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync API's check has the async one's deadline: a page busy in a minute-long script
+    is given up on (no answer, no finding) instead of hanging the test for that minute."""
+    import time
+
+    from tracker_check.capture import recorder as recorder_module
+
+    monkeypatch.setattr(recorder_module, "BYPASS_CHECK_S", 0.5)
+    c = capture()
+    c.goto("blank.html")
+    c.page.evaluate("window.dataLayer = []; dataLayer[0] = {event: 'by_index'}")
+    c.page.evaluate("setTimeout(() => { const t = Date.now(); while (Date.now() - t < 60000) {} })")
+    c.page.wait_for_timeout(200)  # the timer starts the busy loop once this call is answered
+    t0 = time.monotonic()
+    assert c.recorder.check_bypass_sync(c.page) == []  # the item by index stays unseen
+    assert time.monotonic() - t0 < 30  # far below the minute the page is busy
+
+
 def test_a_page_breaking_weakmap_weakset_and_set_methods_is_still_captured(capture: Start) -> None:
     c = capture()
     c.goto("hostile_builtins.html")

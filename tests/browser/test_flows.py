@@ -393,13 +393,13 @@ def pipeline(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     """Spies on the runner: a log of (act|acted|finished, flow) and every context opened, with
     the ones closed."""
     from tracker_check.flows import flow as flow_module
-    from tracker_check.flows import runner as runner_module
+    from tracker_check.flows.contexts import ContextOwner
 
     seen: dict[str, list[Any]] = {"log": [], "opened": [], "closed": []}
     act, finish, opener = (
         flow_module.FlowRun.act,
-        flow_module.FlowRun.finish,
-        runner_module.open_flow_context,
+        flow_module.FlowRun.end,
+        ContextOwner.open,
     )
 
     async def spy_act(self: Any, opened: Any) -> None:
@@ -407,10 +407,9 @@ def pipeline(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         await act(self, opened)
         seen["log"].append(("acted", self.flow.name))
 
-    async def spy_finish(self: Any) -> Any:
-        outcome = await finish(self)
+    async def spy_finish(self: Any) -> None:
+        await finish(self)
         seen["log"].append(("finished", self.flow.name))
-        return outcome
 
     async def spy_open(*args: Any) -> Any:
         opened = await opener(*args)
@@ -426,8 +425,8 @@ def pipeline(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
         return opened
 
     monkeypatch.setattr(flow_module.FlowRun, "act", spy_act)
-    monkeypatch.setattr(flow_module.FlowRun, "finish", spy_finish)
-    monkeypatch.setattr(runner_module, "open_flow_context", spy_open)
+    monkeypatch.setattr(flow_module.FlowRun, "end", spy_finish)
+    monkeypatch.setattr(ContextOwner, "open", spy_open)
     return seen
 
 
@@ -519,7 +518,7 @@ def test_a_failing_context_keeps_the_results_of_flows_that_ended(
     while that flow's end runs) is a browser failure, and that flow still gets its result."""
     from playwright.async_api import Error as PlaywrightError
 
-    from tracker_check.flows import runner as runner_module
+    from tracker_check.flows.contexts import ContextOwner
 
     # two workers: "quick" acts in a moment and its worker goes on to "third", whose context
     # fails to open while quick's 1.5 s end still runs; "slow" is still acting then
@@ -532,7 +531,7 @@ def test_a_failing_context_keeps_the_results_of_flows_that_ended(
         "  - {name: third, start: /index.html, steps: [click: '#late']}\n",
         "utf-8",
     )
-    opener = runner_module.open_flow_context
+    opener = ContextOwner.open
     calls = []
 
     async def failing_third(*args: Any) -> Any:
@@ -541,7 +540,7 @@ def test_a_failing_context_keeps_the_results_of_flows_that_ended(
             raise PlaywrightError("Target page, context or browser has been closed")
         return await opener(*args)
 
-    monkeypatch.setattr(runner_module, "open_flow_context", failing_third)
+    monkeypatch.setattr(ContextOwner, "open", failing_third)
     report = run_plan(load_plan(path), RunOptions(workers=2), serve_dir=SITE)
     assert report.error == "browser failure: Target page, context or browser has been closed"
     reported = [f.name for f in report.flows]
@@ -554,15 +553,14 @@ def test_a_flow_end_that_fails_closes_the_context_of_the_flow_acting_after_it(
 ) -> None:
     from tracker_check.flows import flow as flow_module
 
-    finish = flow_module.FlowRun.finish
+    finish = flow_module.FlowRun.end
 
-    async def broken_first(self: Any) -> Any:
-        outcome = await finish(self)
+    async def broken_first(self: Any) -> None:
+        await finish(self)
         if self.index == 0:
             raise RuntimeError("a bug in the flow end")
-        return outcome
 
-    monkeypatch.setattr(flow_module.FlowRun, "finish", broken_first)
+    monkeypatch.setattr(flow_module.FlowRun, "end", broken_first)
     with pytest.raises(RuntimeError, match="a bug in the flow end"):
         run_plan(load_plan(late_plan), RunOptions(workers=2), serve_dir=SITE)
     assert pipeline["opened"]

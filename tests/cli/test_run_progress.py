@@ -30,3 +30,22 @@ def test_no_stream_draws_nothing() -> None:
     p.finished("x")
     p.close()
     assert p.line().startswith("[####################] 1/1")
+
+
+def test_progress_is_drawn_from_the_runners_events() -> None:
+    from tracker_check.flows import events as ev
+    from tracker_check.report.model import FlowResult
+
+    out = io.StringIO()
+    p = Progress(out)
+    p(ev.RunStarted(("a", "b")))
+    p(ev.FlowStarted(0, "a"))
+    p(ev.FlowStarted(1, "b"))
+    p(ev.FlowEnded(1, "b"))  # b ended first; its verdict waits for a's (plan order)
+    assert p.line() == "[##########----------] 1/2 flows  0 passed  0 failed  running: a"
+    p(ev.FlowEnded(0, "a"))
+    p(ev.FlowFinished(0, FlowResult("a", "passed", 1.0), frozenset(), (), None))
+    p(ev.FlowFinished(1, FlowResult("b", "failed", 1.0), frozenset(), (), None))
+    assert p.line() == "[####################] 2/2 flows  1 passed  1 failed"
+    p(ev.RunFinished(2.0, None))
+    assert out.getvalue().endswith("\r")  # cleared at the run's end

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tracker_check.models import Event, EventKind, Finding, Location, Severity
-from tracker_check.plan.model import EventSpec, Expectation, Flow, Plan, Step
+from tracker_check.plan.model import EventSpec, Expectation, Flow, Plan
+from tracker_check.plan.steps import Click, Fill, Goto
 from tracker_check.report.model import FlowResult, RunReport, StepResult
 
 E, W = Severity.ERROR, Severity.WARNING
@@ -35,16 +36,14 @@ def plan() -> Plan:
         Flow(
             "add to cart",
             (
-                Step("goto", {"url": "/product/shirt"}, location=loc(60, 9)),
-                Step(
-                    "click",
-                    {"selector": "text=In den Warenkorb"},
+                Goto("/product/shirt", location=loc(60, 9)),
+                Click(
+                    "text=In den Warenkorb",
                     expect=(Expectation("add_to_cart"),),
                     location=loc(61, 9),
                 ),
-                Step(
-                    "click",
-                    {"selector": "#newsletter button"},
+                Click(
+                    "#newsletter button",
                     expect=(Expectation("newsletter_signup", count=1),),
                     location=loc(63, 9),
                 ),
@@ -53,17 +52,17 @@ def plan() -> Plan:
         ),
         Flow(
             "checkout",
-            (Step("click", {"selector": "#buy"}, location=loc(70, 9)),),
+            (Click("#buy", location=loc(70, 9)),),
             location=loc(68, 5),
         ),
         Flow(
             "search",
-            (Step("fill", {"selector": "#q", "value": "shirt"}, location=loc(75, 9)),),
+            (Fill("#q", "shirt", location=loc(75, 9)),),
             location=loc(73, 5),
         ),
         Flow(
             "popup",
-            (Step("click", {"selector": "#popup .close"}, location=loc(80, 9)),),
+            (Click("#popup .close", location=loc(80, 9)),),
             location=loc(78, 5),
         ),
     )

@@ -37,3 +37,21 @@ def test_unknown_flow_var_lists_defined_ones() -> None:
 
 def test_other_dollar_text_is_kept() -> None:
     assert Variables({}, {}).sub("costs $5 ${unknown.x}") == "costs $5 ${unknown.x}"
+
+
+def test_a_typed_step_is_substituted_in_its_text_fields_and_where_values() -> None:
+    from tracker_check.plan.model import Expectation
+    from tracker_check.plan.steps import Fill, Select
+
+    v = Variables({"sku": "SKU-1"}, {"PW": "hunter2"})
+    step = Fill(
+        "#${vars.sku}", "${env.PW}", expect=(Expectation("e", where={"id": "${vars.sku}"}),)
+    )
+    done = v.step(step)
+    assert (done.selector, done.value) == ("#SKU-1", "hunter2")
+    assert done.expect[0].where == {"id": "SKU-1"}
+    assert v.secrets == {"hunter2"}
+    plain = Select("#s", ("a", "${vars.sku}"))
+    assert v.step(plain).value == ("a", "SKU-1")
+    untouched = Fill("#q", "x")
+    assert v.step(untouched) is untouched  # nothing to substitute: the same object

@@ -174,3 +174,30 @@ def test_data_layers_and_flow_fields() -> None:
     flow = plan.flows[0]
     assert (flow.start, flow.steps, flow.sequence, flow.forbid) == ("/p", (), ("ev",), ("gtm.dom",))
     assert plan.flow("f") is flow
+
+
+def test_steps_are_typed_once_with_their_labels() -> None:
+    from tracker_check.plan import steps as st
+
+    got = steps_of(
+        'click: "#buy"',
+        'fill: {selector: "#q", value: shoes}',
+        "wait: {event: ev, timeout: 5s}",
+        "scroll: 75%",
+        'select: {selector: "#s", value: [a, b]}',
+        "press: Enter",
+    )
+    assert [type(s) for s in got] == [st.Click, st.Fill, st.Wait, st.Scroll, st.Select, st.Press]
+    click, fill, wait, scroll, select, press = got
+    assert (click.selector, fill.selector, fill.value) == ("#buy", "#q", "shoes")
+    assert (wait.event, wait.wait_timeout_ms, wait.acts, click.acts) == ("ev", 5000, False, True)
+    assert (scroll.percent, scroll.selector, select.value) == (75, None, ("a", "b"))
+    assert (press.key, press.selector) == ("Enter", None)
+    assert [s.label for s in got] == [
+        "click #buy",
+        "fill #q",
+        "wait ev",
+        "scroll 75",
+        "select #s",
+        "press Enter",
+    ]

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from tracker_check.models import Finding, Location, Severity, step_name, step_phrase
-from tracker_check.plan.model import Flow, Plan, Step
+from tracker_check.plan.model import Flow, Plan
+from tracker_check.plan.steps import Click
 from tracker_check.report.model import FlowResult, RunReport, StepResult
 from tracker_check.report.registry import FORMATS, RenderOptions, render
 
@@ -20,8 +21,8 @@ def report(failed_step: int) -> RunReport:
     flow = Flow(
         "buy",
         (
-            Step("click", {"selector": "#size"}, location=Location(PLAN_FILE, 10, 9)),
-            Step("click", {"selector": "#buy"}, location=Location(PLAN_FILE, 12, 9)),
+            Click("#size", location=Location(PLAN_FILE, 10, 9)),
+            Click("#buy", location=Location(PLAN_FILE, 12, 9)),
         ),
         start="/shop.html",
         location=Location(PLAN_FILE, 8, 5),

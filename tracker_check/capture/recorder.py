@@ -13,10 +13,10 @@ import dataclasses
 import json
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from tracker_check import sources
 from tracker_check.capture import wire
@@ -35,6 +35,9 @@ BINDING = "__trackerCheckEmit"
 HELPER = "__trackerCheck__"
 # answers wire-format JSON text (wire.Message with `checks`), or null in a realm without the hook
 _CHECK_JS = f"() => (window.{HELPER} ? window.{HELPER}.check(true) : null)"
+# for `wait_for_function`, which waits while its answer is falsy: a frame without the hook
+# answers at once, with a truthy marker read as "no hook"
+_CHECK_SYNC_JS = f"() => (window.{HELPER} ? window.{HELPER}.check(true) : '-') || '-'"
 
 
 @cache
@@ -106,6 +109,13 @@ def _char_class(body: str) -> str:
 
 
 BYPASS_CHECK_S = 2.0  # how long the bypass check waits for a frame's answer
+_NO_ANSWER = object()  # a frame that did not answer the bypass check in time
+F = TypeVar("F")  # a frame of either Playwright API
+
+
+class _HasUrl(Protocol):
+    @property
+    def url(self) -> str: ...
 
 
 class Recorder:
@@ -194,54 +204,79 @@ class Recorder:
         self._add_records(message, page_url)
 
     # -- request blocking --------------------------------------------------------------------
-    async def _abort(self, route: Route) -> None:
+    def _abort(self, route: Route | SyncRoute) -> Awaitable[None] | None:
+        """The route handler of both APIs: Playwright awaits what the async one returns."""
         self.blocked_requests.append(route.request.url)
-        await route.abort("blockedbyclient")
-
-    def _abort_sync(self, route: SyncRoute) -> None:
-        self.blocked_requests.append(route.request.url)
-        route.abort("blockedbyclient")
+        return route.abort("blockedbyclient")
 
     # -- attach ------------------------------------------------------------------------------
+    # One sequence of calls serves both Playwright APIs: `_attach_calls` makes each call in
+    # order; the async driver awaits each result before the next call, the sync one has none.
+    def _attach_calls(self, context: BrowserContext | SyncContext) -> Iterator[object]:
+        yield context.expose_binding(BINDING, self._on_batch)
+        yield context.add_init_script(script=hook_script(self.data_layers))
+        yield context.add_init_script(script=activity_script())  # what could still push
+        for pattern in self._patterns:
+            yield context.route(pattern, self._abort)
+
     async def attach(self, context: BrowserContext) -> None:
         """Capture every page, frame and popup of `context` (async API)."""
-        await context.expose_binding(BINDING, self._on_batch)
-        await context.add_init_script(script=hook_script(self.data_layers))
-        await context.add_init_script(script=activity_script())
-        for pattern in self._patterns:
-            await context.route(pattern, self._abort)
+        for call in self._attach_calls(context):
+            await cast("Awaitable[object]", call)
 
     def attach_sync(self, context: SyncContext) -> None:
         """The same for Playwright's sync API (pytest-playwright). Records arrive during
         Playwright calls only (e.g. `page.wait_for_timeout`), as the sync API dispatches then.
         """
-        context.expose_binding(BINDING, self._on_batch)
-        context.add_init_script(script=hook_script(self.data_layers))
-        context.add_init_script(script=activity_script())
-        for pattern in self._patterns:
-            context.route(pattern, self._abort_sync)
+        for _ in self._attach_calls(context):
+            pass
 
     # -- bypass check ------------------------------------------------------------------------
+    # `_bypass_walk` is the check, written once: it hands each frame of the page to its driver,
+    # which asks the frame within BYPASS_CHECK_S (a page busy in a long script never answers:
+    # give up on it, don't hang the run) and sends back the answer or _NO_ANSWER.
+    def _bypass_walk(
+        self, frames: Sequence[F], page_url: Callable[[], str]
+    ) -> Generator[F, object, list[Finding]]:
+        results = []
+        for frame in frames:
+            answer = yield frame
+            if answer is not _NO_ANSWER:
+                results.append((answer, cast("_HasUrl", frame).url))
+        return self._bypass_findings(results, page_url())
+
     async def check_bypass(self, page: Page) -> list[Finding]:
         """Items in a data layer array that no `push` delivered, in every frame of `page`."""
-        results: list[tuple[object, str]] = []
-        for frame in page.frames:
-            try:
-                # a page busy in a long script never answers: give up on it, don't hang the run
-                checked = await asyncio.wait_for(frame.evaluate(_CHECK_JS), BYPASS_CHECK_S)
-                results.append((checked, frame.url))
-            except Exception:  # detached, navigating or unresponsive: nothing to compare
-                continue
-        return self._bypass_findings(results, page.url)
+        walk = self._bypass_walk(page.frames, lambda: page.url)
+        try:
+            frame = next(walk)
+            while True:
+                try:
+                    answer = await asyncio.wait_for(frame.evaluate(_CHECK_JS), BYPASS_CHECK_S)
+                except Exception:  # detached, navigating or unresponsive: nothing to compare
+                    answer = _NO_ANSWER
+                frame = walk.send(answer)
+        except StopIteration as done:
+            return cast("list[Finding]", done.value)
 
     def check_bypass_sync(self, page: SyncPage) -> list[Finding]:
-        results: list[tuple[object, str]] = []
-        for frame in page.frames:
-            try:
-                results.append((frame.evaluate(_CHECK_JS), frame.url))
-            except Exception:
-                continue
-        return self._bypass_findings(results, page.url)
+        """The same for the sync API, with the same deadline: `wait_for_function` is the sync
+        API's one page call with a timeout (the predicate's answer, message text, is truthy)."""
+        walk = self._bypass_walk(page.frames, lambda: page.url)
+        try:
+            frame = next(walk)
+            while True:
+                try:
+                    handle = frame.wait_for_function(_CHECK_SYNC_JS, timeout=BYPASS_CHECK_S * 1000)
+                    answer: object = handle.json_value()
+                    handle.dispose()
+                    if answer == "-":
+                        answer = None
+                except Exception:
+                    answer = _NO_ANSWER
+                frame = walk.send(answer)
+        except StopIteration as done:
+            return cast("list[Finding]", done.value)
 
     def _bypass_findings(self, results: list[tuple[object, str]], page_url: str) -> list[Finding]:
         """Each frame's check answer -> recovered events and findings; also hands over the

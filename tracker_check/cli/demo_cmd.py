@@ -64,11 +64,11 @@ def demo(
             workers=workers,
             report_dir=report_dir,
             browser_path=browser_path,
-            progress=not quiet and sys.stderr.isatty(),
         )
         run_and_report(
             load_plan(plan_file),
             options,
+            progress=not quiet and sys.stderr.isatty(),
             serve_dir=site,
             fmt=fmt,
             output=output,

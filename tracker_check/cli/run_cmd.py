@@ -26,6 +26,7 @@ from tracker_check.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from tracker_check.flows.events import Emit
     from tracker_check.flows.runner import RunOptions
     from tracker_check.plan.model import Plan
 
@@ -68,6 +69,7 @@ def run_and_report(
     plan: Plan,
     options: RunOptions,
     *,
+    progress: bool = False,
     serve_dir: Path | None,
     fmt: Format,
     output: Path | None,
@@ -84,7 +86,12 @@ def run_and_report(
             report_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise_usage(f"cannot use --report-dir {report_dir}: {exc.strerror}")
-    report = run_plan(plan, options, serve_dir=serve_dir)
+    handlers: list[Emit] = []
+    if progress:
+        from tracker_check.flows.progress import Progress
+
+        handlers.append(Progress(sys.stderr))
+    report = run_plan(plan, options, serve_dir=serve_dir, handlers=handlers)
     if report.error and (fmt is not Format.text or output is not None):
         err(f"error: {report.error}")  # the text report on stdout already says it
     write_report(report, fmt, output, no_color=no_color, verbose=verbose, report_dir=report_dir)
@@ -183,11 +190,11 @@ def run(
             browser_path=browser_path,
             connect=connect,
             headless=not headed,
-            progress=not quiet and sys.stderr.isatty(),
         )
         run_and_report(
             loaded,
             options,
+            progress=not quiet and sys.stderr.isatty(),
             serve_dir=serve_dir,
             fmt=fmt,
             output=output,

@@ -54,7 +54,11 @@ class FlowRunLike(Protocol):
 
     plan: Plan
     flow: Flow
-    step: int  # the step now running (0: the start)
+
+    @property
+    def step(self) -> int:
+        """The step now running (0: the start)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,41 @@
-"""A one-line progress bar on stderr, redrawn with `\\r` (only when asked: TTY and not -q)."""
+"""A one-line progress bar, redrawn with `\\r`: a handler of the runner's events (the CLI
+gives it stderr when asked: TTY and not -q)."""
 
 from __future__ import annotations
 
 import shutil
 from typing import TextIO
 
+from tracker_check.flows.events import (
+    FlowEnded,
+    FlowFinished,
+    FlowStarted,
+    RunEvent,
+    RunFinished,
+    RunStarted,
+)
+
 
 class Progress:
-    def __init__(self, stream: TextIO | None, total: int) -> None:
+    def __init__(self, stream: TextIO | None, total: int = 0) -> None:
         self.stream = stream
         self.total = total
         self.done = self.passed = self.failed = 0
         self.running: list[str] = []
         self._width = 0
+
+    def __call__(self, event: RunEvent) -> None:
+        match event:
+            case RunStarted(flows=flows):
+                self.total = len(flows)
+            case FlowStarted(name=name):
+                self.started(name)
+            case FlowEnded(name=name):
+                self.finished(name)
+            case FlowFinished(result=result):
+                self.judged(result.status == "passed")
+            case RunFinished():
+                self.close()
 
     def started(self, name: str) -> None:
         self.running.append(name)

@@ -1,40 +1,43 @@
-"""Run a plan's flows in one browser: workers, shards, the run-wide Validator, the RunReport.
+"""Run a plan's flows in one browser: selection, shards, the run-wide Validator, the report.
 
-Flows run concurrently (`workers`) in separate contexts of ONE browser; each worker opens its
-next flow's context while a flow waits for the page, and (with more than one worker) lets a
-flow's end (late pushes, trace, close) overlap its next flow, so at most `workers` flows act at
-once. Results are streamed:
-each flow's Playwright objects are closed and dropped when it ends, and finished flows go
-through the Validator in plan order as soon as every earlier flow is done — so findings
-(including `unique` across flows) are identical whatever the number of workers.
+The engine emits `flows.events` and writes nothing: `run_plan_async` hands them to the
+handlers it is given (the CLI's progress line) and to a `ReportCollector`, whose `RunReport`
+it returns. Scheduling (workers over contexts of ONE browser, the next context opened while a
+flow waits, ends overlapping with several workers) is `flows.pool`; every context is opened
+and closed by `flows.contexts.ContextOwner`. Each flow's Playwright objects are dropped when
+it ends, and finished flows go through the Validator in plan order as soon as every earlier
+flow is done — so findings (including `unique` across flows) are identical whatever the
+number of workers.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import fnmatch
 import os
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from tracker_check.errors import BrowserError, UsageError
-from tracker_check.flows.flow import (
-    FlowContext,
-    FlowOutcome,
-    FlowRun,
-    FlowSettings,
-    SiteUnreachable,
-    open_flow_context,
+from tracker_check.flows.collect import ReportCollector
+from tracker_check.flows.contexts import FlowContext, browser_contexts
+from tracker_check.flows.events import (
+    Emit,
+    FindingRaised,
+    FlowEnded,
+    FlowFinished,
+    RunFinished,
+    RunStarted,
+    fan_out,
 )
-from tracker_check.flows.progress import Progress
-from tracker_check.models import Finding, Severity
+from tracker_check.flows.flow import FlowOutcome, FlowRun, FlowSettings, SiteUnreachable
+from tracker_check.flows.pool import InOrder, Pool
+from tracker_check.models import Severity
 from tracker_check.plan.model import Flow, Plan
 from tracker_check.report.model import FlowResult, RunReport
 
@@ -63,7 +66,6 @@ class RunOptions:
     browser_path: str | None = None
     connect: str | None = None  # ws:// endpoint of `playwright run-server`
     headless: bool = True
-    progress: bool = False  # draw the progress line on stderr
     environ: Mapping[str, str] | None = field(default=None, repr=False)  # None: os.environ
 
 
@@ -103,31 +105,119 @@ def run_plan(
     *,
     serve_dir: str | Path | None = None,
     serve_latency_ms: float = 0.0,
+    handlers: Sequence[Emit] = (),
 ) -> RunReport:
     """Run `plan` synchronously. With `serve_dir`, serve that folder on 127.0.0.1 for the run
     and use it as the base URL (overriding the plan's and `options.base_url`)."""
     options = options or RunOptions()
     if serve_dir is None:
-        return asyncio.run(run_plan_async(plan, options))
+        return asyncio.run(run_plan_async(plan, options, handlers))
     from tracker_check.serve import serve
 
     with serve(serve_dir, latency_ms=serve_latency_ms) as url:
-        return asyncio.run(run_plan_async(plan, dataclasses.replace(options, base_url=url)))
+        served = dataclasses.replace(options, base_url=url)
+        return asyncio.run(run_plan_async(plan, served, handlers))
 
 
-async def run_plan_async(plan: Plan, options: RunOptions | None = None) -> RunReport:
-    """Run the selected flows of `plan`; browser and site failures end in `RunReport.error`."""
+async def run_plan_async(
+    plan: Plan, options: RunOptions | None = None, handlers: Sequence[Emit] = ()
+) -> RunReport:
+    """Run the selected flows of `plan`, telling `handlers` as it goes; browser and site
+    failures end in `RunReport.error`."""
     options = options or RunOptions()
     jobs = select_flows(plan, options.flows, options.shard)
+    artifacts = _Artifacts(options.report_dir)
+    extras: dict[str, Any] = {
+        "base_url": options.base_url or plan.base_url,
+        "workers": options.workers,
+    }
+    if options.shard:
+        extras["shard"] = "{}/{}".format(*options.shard)
+    collector = ReportCollector(plan, extras)
+    emit = fan_out(collector, *handlers)
     t0 = time.monotonic()
-    run = _Run(plan, options, len(jobs))
+    emit(RunStarted(tuple(f.name for _, f in jobs)))
+    error: str | None = None
     try:
-        await run.execute(jobs)
+        if jobs:
+            error = await _launch_and_run(
+                plan, options, jobs, _settings(plan, options, artifacts), emit
+            )
     except BrowserError as exc:
-        run.error = exc.one_line()
-    finally:
-        run.progress.close()
-    return run.report((time.monotonic() - t0) * 1000)
+        error = exc.one_line()
+    emit(RunFinished((time.monotonic() - t0) * 1000, error))
+    return collector.report(artifacts.made)
+
+
+async def _launch_and_run(
+    plan: Plan, options: RunOptions, jobs: list[tuple[int, Flow]], fs: FlowSettings, emit: Emit
+) -> str | None:
+    from playwright.async_api import async_playwright
+
+    from tracker_check.capture.browser import launch
+
+    o = options
+    async with async_playwright() as pw:
+        browser = await launch(
+            pw, browser_path=o.browser_path, connect=o.connect, headless=o.headless
+        )
+        try:
+            return await run_flows(browser, plan, jobs, fs, emit, workers=o.workers, trace=o.trace)
+        finally:
+            await browser.close()
+
+
+async def run_flows(
+    browser: Browser,
+    plan: Plan,
+    jobs: Sequence[tuple[int, Flow]],
+    fs: FlowSettings,
+    emit: Emit,
+    *,
+    workers: int = 1,
+    trace: str = "off",
+) -> str | None:
+    """Run `jobs` ((plan index, flow) pairs) in `browser` and judge them in order, emitting
+    events; returns the error that stopped the run (site unreachable, browser gone), if any.
+    The CLI's run and the pytest plugin's flow items both come through here."""
+    from tracker_check.validate.events import Validator
+
+    validator = Validator(plan)
+
+    def judged(outcome: FlowOutcome) -> None:
+        result = flow_result(outcome, validator)
+        for f in result.findings[len(outcome.findings) :]:
+            emit(FindingRaised(outcome.name, f))
+        emit(
+            FlowFinished(
+                outcome.index, result, outcome.secrets, outcome.blocked_requests, outcome.trace
+            )
+        )
+
+    in_order: InOrder[FlowOutcome] = InOrder(judged)
+
+    def done(position: int, outcome: FlowOutcome) -> None:
+        emit(FlowEnded(outcome.index, outcome.name))
+        in_order.add(position, outcome)
+
+    def make(job: tuple[int, Flow], on_wait: Callable[[], None]) -> FlowRun:
+        return FlowRun(plan, job[1], job[0], fs, emit, on_wait=on_wait)
+
+    pool: Pool[tuple[int, Flow], FlowContext, FlowOutcome] = Pool(
+        workers, browser_contexts(browser, plan, trace), make, done
+    )
+    try:
+        await pool.run(jobs)
+    except SiteUnreachable as exc:
+        return _unreachable(str(exc), fs.base_url)
+    except Exception as exc:
+        from playwright.async_api import Error as PlaywrightError
+
+        if not isinstance(exc, PlaywrightError):
+            raise
+        # the browser itself went away (killed, remote server gone): a capture failure
+        return f"browser failure: {exc.message.splitlines()[0]}"
+    return None
 
 
 def flow_result(outcome: FlowOutcome, validator: Validator) -> FlowResult:
@@ -153,218 +243,39 @@ def flow_result(outcome: FlowOutcome, validator: Validator) -> FlowResult:
     )
 
 
-class _Run:
-    def __init__(self, plan: Plan, options: RunOptions, total: int) -> None:
-        from tracker_check.validate.events import Validator
+class _Artifacts:
+    """The report dir, or a temp dir made on first use (screenshots, traces)."""
 
-        self.plan, self.options = plan, options
-        self.validator = Validator(plan)
-        self.pending: dict[int, FlowOutcome] = {}  # finished, waiting for earlier flows
-        self.order: list[int] = []  # plan indexes in run order
-        self.next = 0  # position in `order` the validator waits for
-        self.results: list[FlowResult] = []
-        self.findings: list[Finding] = []
-        self.secrets: set[str] = set()
-        self.blocked: set[str] = set()
-        self.traces: dict[str, str] = {}
-        self.error: str | None = None
+    def __init__(self, report_dir: Path | None) -> None:
+        self.report_dir = report_dir
         self._tmp: Path | None = None
-        stream = sys.stderr if options.progress else None
-        self.progress = Progress(stream, total)
 
-    def artifacts(self) -> Path:
-        if self.options.report_dir is not None:
-            self.options.report_dir.mkdir(parents=True, exist_ok=True)
-            return self.options.report_dir
+    def __call__(self) -> Path:
+        if self.report_dir is not None:
+            self.report_dir.mkdir(parents=True, exist_ok=True)
+            return self.report_dir
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="tracker-check-"))
         return self._tmp
 
-    def settings(self) -> FlowSettings:
-        o, s = self.options, self.plan.settings
-        return FlowSettings(
-            base_url=o.base_url or self.plan.base_url,
-            step_timeout_ms=o.step_timeout_ms,
-            navigation_timeout_ms=o.navigation_timeout_ms,
-            settle_ms=s.settle_ms
-            if o.settle == "plan"
-            else (None if o.settle == "auto" else o.settle),
-            settle_cap_ms=s.settle_cap_ms,
-            report_dir=o.report_dir,
-            artifacts=self.artifacts,
-            trace=o.trace,
-            environ=o.environ if o.environ is not None else os.environ,
-        )
-
-    async def execute(self, jobs: list[tuple[int, Flow]]) -> None:
-        if not jobs:
-            return
-        from playwright.async_api import async_playwright
-
-        from tracker_check.capture.browser import launch
-
-        self.order = [i for i, _ in jobs]
-        o = self.options
-        async with async_playwright() as pw:
-            browser = await launch(
-                pw, browser_path=o.browser_path, connect=o.connect, headless=o.headless
-            )
-            try:
-                await self._pool(browser, jobs)
-            finally:
-                await browser.close()
-
-    async def _pool(self, browser: Browser, jobs: list[tuple[int, Flow]]) -> None:
-        queue: asyncio.Queue[tuple[int, Flow]] = asyncio.Queue()
-        for job in jobs:
-            queue.put_nowait(job)
-        settings = self.settings()
-        tasks: set[asyncio.Task[Any]] = set()  # tasks of this run still going, for cleanup
-
-        def spawn(coro: Any) -> asyncio.Task[Any]:
-            task = asyncio.create_task(coro)
-            tasks.add(task)
-            # a finished task holds its result (a context and its events): let it go
-            task.add_done_callback(_forget(tasks))
-            return task
-
-        def prepare() -> asyncio.Task[FlowContext]:
-            return spawn(open_flow_context(browser, self.plan, settings.trace))
-
-        async def drain(run: FlowRun) -> None:
-            outcome = await run.finish()
-            self.progress.finished(run.flow.name)
-            self._finished(outcome)
-
-        # With one worker, flows run strictly one after another, each to its very end (no
-        # page of an earlier flow is alive while the next acts: flows may share an account).
-        # With more, a flow's end (its last quiet period, trace, close) overlaps the worker's
-        # next flow, since flows run concurrently anyway.
-        overlap_ends = self.options.workers > 1
-
-        async def worker() -> None:
-            # The next flow's context (a blank page) is opened while this flow waits for the
-            # page — an expected event, a quiet period — so idle time is used.
-            ahead: asyncio.Task[FlowContext] | None = None
-            ending: asyncio.Task[None] | None = None
-
-            def open_ahead() -> None:
-                nonlocal ahead
-                if ahead is None and not queue.empty():
-                    ahead = prepare()
-
-            try:
-                while not queue.empty():
-                    index, flow = queue.get_nowait()
-                    ready, ahead = ahead or prepare(), None
-                    run = FlowRun(self.plan, flow, index, settings, on_wait=open_ahead)
-                    try:
-                        opened = await ready
-                        self.progress.started(flow.name)
-                        await run.act(opened)
-                    except Exception:
-                        if ending is not None:  # the flow before still gets its result
-                            with contextlib.suppress(Exception):
-                                await ending
-                        raise
-                    previous, ending = ending, None
-                    try:
-                        if previous is not None:
-                            await previous  # one flow ending per worker at a time
-                    except BaseException:
-                        await run.close()  # acted, but will never finish
-                        raise
-                    if overlap_ends:
-                        run.on_wait = None  # the next flow acts during this end: not idle
-                        ending = spawn(drain(run))
-                    else:
-                        await drain(run)
-                if ending is not None:
-                    await ending
-            finally:
-                if ahead is not None:
-                    await _discard(ahead)
-
-        workers = [spawn(worker()) for _ in range(max(1, self.options.workers))]
-        try:
-            await asyncio.gather(*workers)
-        except SiteUnreachable as exc:
-            self.error = _unreachable(str(exc), settings.base_url)
-        except Exception as exc:
-            from playwright.async_api import Error as PlaywrightError
-
-            if not isinstance(exc, PlaywrightError):
-                raise
-            # the browser itself went away (killed, remote server gone): a capture failure
-            self.error = f"browser failure: {exc.message.splitlines()[0]}"
-        finally:
-            going = list(tasks)
-            for task in going:
-                task.cancel()
-            await asyncio.gather(*going, return_exceptions=True)
-
-    def _finished(self, outcome: FlowOutcome) -> None:
-        """Validate finished flows in plan order (reorder buffer)."""
-        self.pending[outcome.index] = outcome
-        while self.next < len(self.order) and self.order[self.next] in self.pending:
-            self._validate(self.pending.pop(self.order[self.next]))
-            self.next += 1
-
-    def _validate(self, outcome: FlowOutcome) -> None:
-        result = flow_result(outcome, self.validator)
-        self.results.append(result)
-        self.findings.extend(result.findings)
-        self.secrets |= outcome.secrets
-        self.blocked.update(outcome.blocked_requests)
-        if outcome.trace:
-            self.traces[outcome.name] = outcome.trace
-        self.progress.judged(result.status == "passed")
-
-    def report(self, duration_ms: float) -> RunReport:
-        extras: dict[str, Any] = {
-            "secrets": sorted(self.secrets),
-            "blocked_requests": sorted(self.blocked),
-            "base_url": self.options.base_url or self.plan.base_url,
-            "workers": self.options.workers,
-        }
-        if self.options.shard:
-            extras["shard"] = "{}/{}".format(*self.options.shard)
-        if self.traces:
-            extras["traces"] = self.traces
-        if self._tmp is not None:
-            extras["artifacts_dir"] = str(self._tmp)
-        return RunReport(
-            plan=self.plan,
-            flows=tuple(self.results),
-            findings=tuple(self.findings),
-            duration_ms=duration_ms,
-            error=self.error,
-            extras=extras,
-        )
+    @property
+    def made(self) -> str | None:
+        return None if self._tmp is None else str(self._tmp)
 
 
-def _forget(tasks: set[asyncio.Task[Any]]) -> Callable[[asyncio.Task[Any]], None]:
-    """A done-callback: drop a finished task from `tasks`, and mark its exception as seen
-    (whoever awaits the task still gets it; nobody gets an asyncio warning on stderr)."""
-
-    def done(task: asyncio.Task[Any]) -> None:
-        tasks.discard(task)
-        if not task.cancelled():
-            task.exception()
-
-    return done
-
-
-async def _discard(ahead: asyncio.Task[FlowContext]) -> None:
-    """Close a context opened ahead that no flow took (or stop its opening)."""
-    if not ahead.done():
-        ahead.cancel()
-    try:
-        opened = await ahead
-    except (Exception, asyncio.CancelledError):  # stopped, or the browser is gone
-        return
-    with contextlib.suppress(Exception):
-        await opened.context.close()
+def _settings(plan: Plan, o: RunOptions, artifacts: Callable[[], Path]) -> FlowSettings:
+    s = plan.settings
+    return FlowSettings(
+        base_url=o.base_url or plan.base_url,
+        step_timeout_ms=o.step_timeout_ms,
+        navigation_timeout_ms=o.navigation_timeout_ms,
+        settle_ms=s.settle_ms if o.settle == "plan" else (None if o.settle == "auto" else o.settle),
+        settle_cap_ms=s.settle_cap_ms,
+        report_dir=o.report_dir,
+        artifacts=artifacts,
+        trace=o.trace,
+        environ=o.environ if o.environ is not None else os.environ,
+    )
 
 
 def _unreachable(message: str, base_url: str | None) -> str:

@@ -1,8 +1,9 @@
 """Plan steps → Playwright actions (async API).
 
-Arguments arrive already substituted (see `variables.py`). Every Playwright failure becomes a
-`StepFault` carrying one line the user can act on; the runner turns it into a `step-failed`
-finding. `wait: {event}` is not here: it waits on the Recorder, which the runner owns.
+Steps arrive typed (`plan.steps`) and already substituted (see `variables.py`). Every
+Playwright failure becomes a `StepFault` carrying one line the user can act on; the runner
+turns it into a `step-failed` finding. `wait: {event}` waits on the Recorder through
+`StepContext.wait_event`, which the flow provides.
 """
 
 from __future__ import annotations
@@ -12,8 +13,25 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
+
+from tracker_check.plan.steps import (
+    Check,
+    Click,
+    DblClick,
+    Fill,
+    Goto,
+    Hover,
+    Press,
+    Screenshot,
+    Scroll,
+    Select,
+    Step,
+    Type,
+    Uncheck,
+    Wait,
+)
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -75,13 +93,13 @@ class StepContext:
     navigation_timeout_ms: float = 30_000  # `start` and `goto`; `timeout_ms` is for the rest
 
 
-async def perform(action: str, args: dict[str, Any], ctx: StepContext) -> str | None:
-    """Run one action; returns the path of a screenshot it took, if any."""
+async def perform(step: Step, ctx: StepContext) -> str | None:
+    """Run one step's action; returns the path of a screenshot it took, if any."""
     from playwright.async_api import Error as PlaywrightError
 
-    selector = args.get("selector")
+    selector = getattr(step, "selector", None)
     try:
-        return await _act(action, args, ctx)
+        return await _act(step, ctx)
     except StepFault:
         raise
     except PlaywrightError as exc:
@@ -109,45 +127,41 @@ async def _explain_timeout(page: Page, selector: str, message: str) -> tuple[str
     )
 
 
-async def _act(action: str, a: dict[str, Any], ctx: StepContext) -> str | None:
+async def _act(step: Step, ctx: StepContext) -> str | None:
     page, t = ctx.page, ctx.timeout_ms
-    match action:
-        case "goto":
-            await _goto(page, resolve_url(str(a["url"]), ctx.base_url), ctx.navigation_timeout_ms)
-        case "click":
-            await page.locator(a["selector"]).first.click(timeout=t)
-        case "dblclick":
-            await page.locator(a["selector"]).first.dblclick(timeout=t)
-        case "fill":
-            await page.locator(a["selector"]).first.fill(str(a.get("value", "")), timeout=t)
-        case "type":
-            loc = page.locator(a["selector"]).first
-            await loc.press_sequentially(str(a.get("text", a.get("value", ""))), timeout=t)
-        case "press":
-            if a.get("selector"):
-                await page.locator(a["selector"]).first.press(str(a["key"]), timeout=t)
+    match step:
+        case Goto(url=url):
+            await _goto(page, resolve_url(url, ctx.base_url), ctx.navigation_timeout_ms)
+        case Click(selector=sel):
+            await page.locator(sel).first.click(timeout=t)
+        case DblClick(selector=sel):
+            await page.locator(sel).first.dblclick(timeout=t)
+        case Fill(selector=sel, value=value):
+            await page.locator(sel).first.fill(value, timeout=t)
+        case Type(selector=sel, text=text):
+            await page.locator(sel).first.press_sequentially(text, timeout=t)
+        case Press(key=key, selector=sel):
+            if sel:
+                await page.locator(sel).first.press(key, timeout=t)
             else:
-                await page.keyboard.press(str(a["key"]))
-        case "select":
-            value = a.get("value")
-            values = [str(v) for v in value] if isinstance(value, list) else str(value)
-            await page.locator(a["selector"]).first.select_option(values, timeout=t)
-        case "check":
-            await page.locator(a["selector"]).first.check(timeout=t)
-        case "uncheck":
-            await page.locator(a["selector"]).first.uncheck(timeout=t)
-        case "hover":
-            await page.locator(a["selector"]).first.hover(timeout=t)
-        case "scroll":
-            await _scroll(page, a, t)
-        case "wait":
-            await _wait(a, ctx)
-        case "screenshot":
-            path = ctx.screenshot_path(str(a.get("name") or "screenshot"))
-            await page.screenshot(path=str(path), full_page=bool(a.get("full_page", False)))
+                await page.keyboard.press(key)
+        case Select(selector=sel, value=value):
+            values = list(value) if isinstance(value, tuple) else value
+            await page.locator(sel).first.select_option(values, timeout=t)
+        case Check(selector=sel):
+            await page.locator(sel).first.check(timeout=t)
+        case Uncheck(selector=sel):
+            await page.locator(sel).first.uncheck(timeout=t)
+        case Hover(selector=sel):
+            await page.locator(sel).first.hover(timeout=t)
+        case Scroll():
+            await _scroll(page, step, t)
+        case Wait():
+            await _wait(step, ctx)
+        case Screenshot(name=name, full_page=full_page):
+            path = ctx.screenshot_path(name or "screenshot")
+            await page.screenshot(path=str(path), full_page=full_page)
             return str(path)
-        case _:
-            raise StepFault(f"unknown step action {action}")
     return None
 
 
@@ -184,11 +198,11 @@ async def _goto(page: Page, url: str, timeout_ms: float) -> None:
         ) from None
 
 
-async def _scroll(page: Page, a: dict[str, Any], timeout: float) -> None:
-    if a.get("selector"):
-        await page.locator(a["selector"]).first.scroll_into_view_if_needed(timeout=timeout)
+async def _scroll(page: Page, step: Scroll, timeout: float) -> None:
+    if step.selector:
+        await page.locator(step.selector).first.scroll_into_view_if_needed(timeout=timeout)
         return
-    percent = float(str(a.get("percent", 100)).rstrip("%"))
+    percent = 100.0 if step.percent is None else float(step.percent)
     # scroll events fire asynchronously; the step's expect waits for what they push
     await page.evaluate(
         """(p) => {
@@ -199,11 +213,11 @@ async def _scroll(page: Page, a: dict[str, Any], timeout: float) -> None:
     )
 
 
-async def _wait(a: dict[str, Any], ctx: StepContext) -> None:
-    timeout = float(a.get("timeout_ms") or ctx.timeout_ms)
-    if a.get("event"):
-        await ctx.wait_event(str(a["event"]), timeout)
-    elif a.get("selector"):
-        await ctx.page.locator(a["selector"]).first.wait_for(timeout=timeout)
+async def _wait(step: Wait, ctx: StepContext) -> None:
+    timeout = float(step.wait_timeout_ms or ctx.timeout_ms)
+    if step.event:
+        await ctx.wait_event(step.event, timeout)
+    elif step.selector:
+        await ctx.page.locator(step.selector).first.wait_for(timeout=timeout)
     else:
-        await ctx.page.wait_for_timeout(float(a.get("ms", 0)))  # an explicit pause the plan asks
+        await ctx.page.wait_for_timeout(float(step.ms or 0))  # an explicit pause the plan asks

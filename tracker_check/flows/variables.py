@@ -1,4 +1,4 @@
-"""`${env.NAME}` and `${vars.NAME}` substitution in step arguments and `where` values.
+"""`${env.NAME}` and `${vars.NAME}` substitution in a typed step's text fields and `where` values.
 
 Env values are secrets (passwords, test accounts): every one substituted is remembered so
 reporters can redact it. Flow `vars` may themselves use `${env.X}`.
@@ -6,9 +6,15 @@ reporters can redact it. Flow `vars` may themselves use `${env.X}`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+from tracker_check.plan.model import Expectation
+from tracker_check.plan.steps import COMMON_FIELDS, StepBase
+
+S = TypeVar("S", bound=StepBase)
 
 _VAR = re.compile(r"\$\{(env|vars)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -59,3 +65,22 @@ class Variables:
         if isinstance(value, dict):
             return {k: self.sub(v) for k, v in value.items()}
         return value
+
+    def step(self, step: S) -> S:
+        """`step` with every reference in its own text fields and its `expect`'s `where`
+        values replaced; the same object when it has none."""
+        changes: dict[str, object] = {}
+        for f in dataclasses.fields(step):
+            if f.name in COMMON_FIELDS:
+                continue
+            value = getattr(step, f.name)
+            if isinstance(value, str | tuple):
+                new = self.sub(value)
+                if new != value:
+                    changes[f.name] = new
+        if any(x.where for x in step.expect):
+            changes["expect"] = tuple(self.expectation(x) for x in step.expect)
+        return dataclasses.replace(step, **changes) if changes else step  # type: ignore[arg-type]
+
+    def expectation(self, x: Expectation) -> Expectation:
+        return dataclasses.replace(x, where=self.sub(x.where)) if x.where else x

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tracker_check.models import Location
+from tracker_check.plan.steps import Step as Step  # the typed step union
 from tracker_check.sources.layers import infer_kind
 
 Policy = Literal["error", "warn", "ignore"]
@@ -94,32 +95,6 @@ class Expectation:
     def bounds_count(self) -> bool:
         """Judged only once the page is quiet (count, max, or count 0)."""
         return self.count is not None or self.max is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One flow step. `action` is one of STEP_ACTIONS; `args` its normalized arguments.
-
-    args by action (strings are written as the action's scalar value in YAML):
-      goto {url}; click/dblclick/check/uncheck/hover {selector};
-      fill {selector, value}; type {selector, text}; press {key, selector?};
-      select {selector, value}; scroll {percent} or {selector};
-      wait {event} | {selector} | {ms}  (+ optional timeout_ms);
-      screenshot {name, full_page}.
-    """
-
-    action: str
-    args: dict[str, Any]
-    expect: tuple[Expectation, ...] = ()
-    timeout_ms: int | None = None
-    location: Location | None = None
-
-    @property
-    def label(self) -> str:
-        main = next(iter(self.args.values()), "") if self.args else ""
-        return (
-            f"{self.action} {main}".strip() if isinstance(main, (str, int, float)) else self.action
-        )
 
 
 @dataclass(frozen=True, slots=True)

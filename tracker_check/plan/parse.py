@@ -8,6 +8,7 @@ the place rather than a `KeyError`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from typing import Any, NoReturn
@@ -25,12 +26,22 @@ from tracker_check.plan.model import (
     Step,
 )
 from tracker_check.plan.parse_consent import by_consent, consent, privacy, storage
+from tracker_check.plan.steps import (
+    SELECTOR_STEPS,
+    Fill,
+    Goto,
+    Press,
+    Screenshot,
+    Scroll,
+    Select,
+    Type,
+    Wait,
+)
 from tracker_check.plan.yamlpos import Positions, escape, plan_error
 from tracker_check.sources.layers import infer_kind
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, None: 1}  # no unit: milliseconds, like integers
-SELECTOR_ACTIONS = ("click", "dblclick", "check", "uncheck", "hover")
 
 
 def parse_duration(value: object) -> int:
@@ -225,36 +236,62 @@ class _Parser:
             self.fail(ptr, "a step needs exactly one action")
         action = actions[0]
         timeout = s.get("timeout")
-        return Step(
-            action=action,
-            args=self.args(action, s[action], f"{ptr}/{action}"),
+        return dataclasses.replace(
+            self.typed(action, s[action], f"{ptr}/{action}"),
             expect=self.expectations(s.get("expect"), f"{ptr}/expect"),
             timeout_ms=None if timeout is None else self.duration(timeout, f"{ptr}/timeout"),
             location=self.pos.value(ptr),
         )
 
-    def args(self, action: str, value: Any, ptr: str) -> dict[str, Any]:
+    def typed(self, action: str, value: Any, ptr: str) -> Step:
+        """The action's YAML value (short scalar form or mapping) → its typed step."""
         scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+        m: dict[str, Any] = {} if scalar else self.mapping(value, ptr)
+
+        def text(key: str, default: str | None = None) -> str:
+            v = m.get(key, default)
+            if v is None:
+                self.fail(f"{ptr}", f"`{action}` needs `{key}`")
+            return str(v)
+
+        def maybe(key: str) -> str | None:
+            return None if m.get(key) is None else str(m[key])
+
         if action == "goto":
-            return {"url": str(value)} if scalar else dict(self.mapping(value, ptr))
-        if action in SELECTOR_ACTIONS:
-            return {"selector": str(value)} if scalar else dict(self.mapping(value, ptr))
+            return Goto(str(value) if scalar else text("url"))
+        if action in SELECTOR_STEPS:
+            return SELECTOR_STEPS[action](str(value) if scalar else text("selector"))
         if action == "press":
-            return {"key": str(value)} if scalar else dict(self.mapping(value, ptr))
+            return Press(str(value)) if scalar else Press(text("key"), maybe("selector"))
         if action == "scroll":
-            return _scroll_args(value) if scalar else dict(self.mapping(value, ptr))
+            if scalar:
+                percent, selector = _scroll_target(value)
+                return Scroll(percent, selector)
+            percent = m.get("percent")
+            if isinstance(percent, str):
+                percent = _scroll_target(percent)[0]
+            return Scroll(percent, maybe("selector"))
         if action == "screenshot":
             if scalar:
-                return {"name": str(value), "full_page": False}
-            m = self.mapping(value, ptr)
-            return {"name": str(m.get("name", "")), "full_page": bool(m.get("full_page", False))}
-        m = dict(self.mapping(value, ptr))
+                return Screenshot(str(value))
+            return Screenshot(str(m.get("name", "")), bool(m.get("full_page", False)))
         if action == "wait":
-            if "ms" in m:
-                m["ms"] = self.duration(m["ms"], f"{ptr}/ms")
-            if "timeout" in m:
-                m["timeout_ms"] = self.duration(m.pop("timeout"), f"{ptr}/timeout")
-        return m  # fill {selector, value}; type {selector, text}; select {selector, value}
+            return Wait(
+                event=maybe("event"),
+                selector=maybe("selector"),
+                ms=None if "ms" not in m else self.duration(m["ms"], f"{ptr}/ms"),
+                wait_timeout_ms=None
+                if m.get("timeout") is None
+                else self.duration(m["timeout"], f"{ptr}/timeout"),
+            )
+        if action == "fill":
+            return Fill(text("selector"), text("value", ""))
+        if action == "type":
+            return Type(text("selector"), str(m.get("text", m.get("value", ""))))
+        if action == "select":
+            v = m.get("value", "")
+            return Select(text("selector"), tuple(map(str, v)) if isinstance(v, list) else str(v))
+        self.fail(ptr, f"unknown step action {action}")
 
     def expectations(self, value: Any, ptr: str) -> tuple[Expectation, ...]:
         if value is None:
@@ -281,18 +318,18 @@ class _Parser:
         )
 
 
-def _scroll_args(value: str | int | float) -> dict[str, Any]:
-    """`75%` or 75 → {percent}; anything else is a selector to scroll into view."""
+def _scroll_target(value: str | int | float) -> tuple[int | float | None, str | None]:
+    """`75%` or 75 → (percent, None); anything else is a selector to scroll into view."""
     if isinstance(value, int | float):
-        return {"percent": value}
+        return value, None
     text = value.strip()
     if text.endswith("%"):
         try:
             number = float(text[:-1])
         except ValueError:
-            return {"selector": value}
-        return {"percent": int(number) if number.is_integer() else number}
-    return {"selector": value}
+            return None, value
+        return (int(number) if number.is_integer() else number), None
+    return None, value
 
 
 def parse_plan(data: Any, positions: Positions) -> Plan:

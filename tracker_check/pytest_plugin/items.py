@@ -1,6 +1,6 @@
 """The plan's flows as pytest items: `plan.yaml::<flow name>`, one flow per item.
 
-Each item runs its flow with the runner's engine (`flows.flow.run_flow`, async) and judges it
+Each item runs its flow with the runner's engine (`flows.runner.run_flows`, async) and judges it
 with the core Validator, exactly like `tracker-check run --flow NAME`. The runner is async and
 pytest-playwright's browser belongs to the sync API, so items share their own browser instead:
 one Chromium per session (per xdist worker), driven by an event loop in a background thread,
@@ -84,15 +84,15 @@ class FlowItem(pytest.Item):
 
 
 async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
-    """Run the flow at `index` of `plan` and judge it: a RunReport with that one flow."""
+    """Run the flow at `index` of `plan` and judge it: a RunReport with that one flow. The
+    runner's engine (`run_flows`), its events collected by the same handler as the CLI's."""
     import time
 
-    from tracker_check.flows.flow import FlowSettings, SiteUnreachable, run_flow
-    from tracker_check.flows.runner import flow_result
-    from tracker_check.report.model import RunReport
-    from tracker_check.validate.events import Validator
+    from tracker_check.flows.collect import ReportCollector
+    from tracker_check.flows.events import RunFinished
+    from tracker_check.flows.flow import FlowSettings
+    from tracker_check.flows.runner import run_flows
 
-    flow: Flow = plan.flows[index]
     fs = FlowSettings(
         base_url=plan.base_url,
         step_timeout_ms=None,
@@ -104,26 +104,11 @@ async def run_one(browser: Browser, plan: Plan, index: int) -> RunReport:
         trace="off",
         environ=os.environ,
     )
+    collector = ReportCollector(plan, {"base_url": plan.base_url})
     t0 = time.monotonic()
-    extras: dict[str, Any] = {"base_url": plan.base_url}
-    try:
-        outcome = await run_flow(browser, plan, flow, index, fs)
-    except SiteUnreachable as exc:
-        ms = (time.monotonic() - t0) * 1000
-        url = plan.base_url or "the flow URL"
-        error = f"site unreachable: {exc} (hint: is the server at {url} running?)"
-        return RunReport(plan=plan, duration_ms=ms, error=error, extras=extras)
-    result = flow_result(outcome, Validator(plan))
-    findings = result.findings
-    extras["secrets"] = sorted(outcome.secrets)
-    extras["blocked_requests"] = sorted(outcome.blocked_requests)
-    return RunReport(
-        plan=plan,
-        flows=(result,),
-        findings=findings,
-        duration_ms=(time.monotonic() - t0) * 1000,
-        extras=extras,
-    )
+    error = await run_flows(browser, plan, [(index, plan.flows[index])], fs, collector)
+    collector(RunFinished((time.monotonic() - t0) * 1000, error))
+    return collector.report()
 
 
 _ARTIFACTS: list[Path] = []
