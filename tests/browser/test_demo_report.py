@@ -33,6 +33,7 @@ BROKEN_EVENTS = {
     "newsletter_signup",
     "remove_from_cart",
     "purchase",
+    "video_play",  # the Matomo value sent as text; the cookie written after deny has no event
 }
 XSS = (
     "\"'><img src=x onerror=window.__xss=1></script><script>window.__xss=2</script>"
@@ -157,8 +158,12 @@ def test_funnel_shows_not_covered_events(chromium: Any, demo: DemoRuns, tmp_path
     cov = assert_funnel_matches_coverage(opened.page, partial)
     states = {e.name: e.state for e in cov.events}
     # (scroll_depth would still fire: the whitepaper flow scrolls the guide too)
-    assert {n for n, s in states.items() if s == "not_covered"} == {"video_start", "video_progress"}
-    assert {n for n, s in states.items() if s == "broken"} == BROKEN_EVENTS
+    assert {n for n, s in states.items() if s == "not_covered"} == {
+        "video_start",
+        "video_progress",
+        "video_play",
+    }
+    assert {n for n, s in states.items() if s == "broken"} == BROKEN_EVENTS - {"video_play"}
     assert opened.blocked == [] and opened.console_errors == []
     opened.page.context.close()
 

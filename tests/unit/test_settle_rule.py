@@ -36,8 +36,6 @@ def test_a_push_or_activity_during_the_probe_asks_again_at_once() -> None:
         Activity(frames=1),
         Activity(animations=1),
         Activity(media=1),
-        Activity(loading=1),
-        Activity(navigations=1),
         Activity(unanswered=1),
     ],
 )
@@ -107,3 +105,17 @@ def test_a_quiet_answer_that_arrives_after_the_cap_is_still_quiet() -> None:
     capped = rule().judge(Activity(active=True), now=102.5, pushed=False, pushes=0)
     assert isinstance(capped, Settled) and capped.capped
     assert capped.reason() == "timers and requests kept running"
+
+
+def test_time_spent_loading_a_page_does_not_count_against_the_cap() -> None:
+    r = rule()
+    loading = Activity(loading=1)
+    assert isinstance(r.judge(loading, now=101.5, pushed=True, pushes=5), float)
+    assert isinstance(r.judge(loading, now=102.5, pushed=True, pushes=9), float)  # 2.5 s loading
+    assert r.cap_at == pytest.approx(104.5)
+    assert isinstance(r.judge(Activity(timers=1), now=104.0, pushed=False, pushes=9), float)
+    capped = r.judge(Activity(timers=1), now=104.6, pushed=False, pushes=9)
+    assert isinstance(capped, Settled) and capped.capped
+    forever = rule()
+    forever.judge(loading, now=200.0, pushed=True, pushes=1)  # a load that never ends
+    assert forever.cap_at == pytest.approx(132.0)  # cap + the navigation timeout, no more

@@ -25,6 +25,7 @@ from tracker_check.models import Finding
 from tracker_check.rules import rule
 
 POLL_MS = 20  # how long to wait before asking a busy page again (a push wakes the loop)
+NAVIGATION_S = 30.0  # the most loading time the cap is extended by (the navigation timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,14 @@ class AutoSettle:
     cap_s: float
     pushes_before: int = 0
     begun: float = field(default_factory=time.monotonic)
+    # time a document spent loading (or a navigation in flight) does not count against the
+    # cap, which bounds waiting for timers and requests; navigation has its own timeout
+    loading_s: float = 0.0
+    last: float | None = None
 
     @property
     def cap_at(self) -> float:
-        return self.begun + self.cap_s
+        return self.begun + self.cap_s + min(self.loading_s, NAVIGATION_S)
 
     def horizon_ms(self, now: float) -> float:
         """Timers due later than the cap cannot matter: ask only about what is due before it."""
@@ -87,6 +92,9 @@ class AutoSettle:
     def judge(self, activity: Activity, now: float, pushed: bool, pushes: int) -> float | Settled:
         """`activity`: the probe's answer; `pushed`: a push arrived while it was asked."""
         waited = (now - self.begun) * 1000
+        if activity.loading or activity.navigations:
+            self.loading_s += now - (self.begun if self.last is None else self.last)
+        self.last = now
         if not (activity.busy or activity.active or pushed):
             # quiet, even if this answer took us past the cap (a loaded machine answers late)
             return Settled(waited, pushes=pushes - self.pushes_before)
